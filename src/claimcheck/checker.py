@@ -1,0 +1,51 @@
+"""The Checker: loads rules, facts and model once, then runs prepare -> detect -> decide on any text."""
+
+from __future__ import annotations
+
+from claimcheck.decide import Decider
+from claimcheck.errors import InputError
+from claimcheck.knowledge import KnowledgeBase
+from claimcheck.model import Document, Hit, Report
+from claimcheck.prefilter import Prefilter
+from claimcheck.rules import RuleSet
+from claimcheck.text.segment import Segmenter, prepare
+
+MAX_CHARS = 25_000_000
+
+
+class Checker:
+    """Build once (the slow part), then call `check_text` from any number of threads."""
+
+    def __init__(self, *, rules: RuleSet | None = None, kb: KnowledgeBase | None = None, prefilter: bool = True) -> None:
+        self.kb = kb if kb is not None else KnowledgeBase.load()
+        self.rules = rules if rules is not None else RuleSet.load()
+        self.decider = Decider(self.rules, self.kb)
+        self.segmenter = Segmenter()
+        self.prefilter = Prefilter.from_rules(self.rules) if prefilter else None
+        self.facts_as_of = self.kb.as_of()
+
+    def check_text(self, text: str, *, lang: str | None = None, source: dict | None = None) -> Report:
+        """Check one text; `lang` ('en', 'zh' or None/'auto') forces the language of every paragraph."""
+        if not isinstance(text, str):
+            raise InputError("text must be a string")
+        if len(text) > MAX_CHARS:
+            raise InputError(f"text is too long ({len(text):,} characters; the limit is {MAX_CHARS:,})")
+        if lang not in (None, "auto", "en", "zh"):
+            raise InputError(f"unknown language {lang!r}: use auto, en or zh")
+        doc, hits = self.detect(text, lang=lang)
+        findings, suppressed = self.decider.decide(doc, hits)
+        return Report(
+            findings=tuple(findings),
+            language=doc.language,
+            characters=len(text),
+            sentences=len(doc.sentences),
+            facts_as_of=self.facts_as_of,
+            suppressed=tuple(suppressed),
+            source=dict(source or {}),
+        )
+
+    def detect(self, text: str, *, lang: str | None = None) -> tuple[Document, list[Hit]]:
+        """Prepare the text and run the rules: the raw evidence, before context is weighed."""
+        keep = self.prefilter.keep if self.prefilter else None
+        doc = prepare(text, lang=None if lang == "auto" else lang, segmenter=self.segmenter, keep=keep)
+        return doc, [h for s in doc.sentences for h in self.rules.match(s)]

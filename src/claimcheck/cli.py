@@ -1,0 +1,173 @@
+"""The `claimcheck` command. Errors map to exit codes here, in one place: 0 clean, 1 flagged, 2 bad input."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+
+import typer
+from rich.console import Console
+
+from claimcheck.errors import ClaimcheckError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="Flag and explain false stem-cell stroke claims.")
+rules_app = typer.Typer(no_args_is_help=True, help="List rule packs or run their embedded examples.")
+app.add_typer(rules_app, name="rules")
+
+EXIT_CLEAN, EXIT_FLAGGED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 70
+
+
+class Format(StrEnum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+    claimreview = "claimreview"
+
+
+class Lang(StrEnum):
+    auto = "auto"
+    en = "en"
+    zh = "zh"
+
+
+def _out() -> Console:
+    return Console(soft_wrap=False, highlight=False)
+
+
+def _fail(message: str, code: int) -> typer.Exit:
+    Console(stderr=True, highlight=False).print(f"[bold red]error:[/] {message}", markup=True)
+    return typer.Exit(code)
+
+
+def _is_url(source: str) -> bool:
+    return source.lower().startswith(("http://", "https://"))
+
+
+@app.command()
+def check(
+    source: str = typer.Argument(None, help="A file, '-' for stdin, or an http(s) URL."),
+    text: str = typer.Option(None, "--text", "-t", help="Check this text instead of a file."),
+    fmt: Format = typer.Option(Format.text, "--format", "-f", help="Output format."),
+    lang: Lang = typer.Option(Lang.auto, "--lang", help="Language of the text (auto detects per paragraph)."),
+    allow_private: bool = typer.Option(False, "--allow-private", help="Allow URLs on private or loopback addresses."),
+    show_suppressed: bool = typer.Option(False, "--show-suppressed", help="List statements context kept from flagging."),
+) -> None:
+    """Check a text, a file or a web page. Exit 0: nothing flagged, 1: flagged, 2: bad input."""
+    from claimcheck import default_checker
+    from claimcheck.inputs import decode_bytes, read_file
+
+    if (source is None) == (text is None):
+        raise _fail("give exactly one of FILE, '-', URL or --text", EXIT_USAGE)
+    checker = default_checker()
+    language = None if lang is Lang.auto else lang.value
+    if text is not None:
+        report = checker.check_text(text, lang=language, source={"kind": "text"})
+    elif source == "-":
+        report = checker.check_text(decode_bytes(sys.stdin.buffer.read(), name="stdin"), lang=language, source={"kind": "stdin"})
+    elif _is_url(source):
+        from claimcheck.fetch.page import check_url
+
+        report = check_url(source, checker=checker, lang=language, allow_private=allow_private)
+    else:
+        report = checker.check_text(read_file(source), lang=language, source={"kind": "file", "path": source})
+    _emit(report, fmt, show_suppressed)
+    raise typer.Exit(EXIT_FLAGGED if report.flagged else EXIT_CLEAN)
+
+
+def _emit(report, fmt: Format, show_suppressed: bool) -> None:
+    if fmt is Format.json:
+        from claimcheck.report.json import render
+
+        print(render(report))
+    elif fmt is Format.markdown:
+        from claimcheck.report.markdown import render
+
+        print(render(report), end="")
+    elif fmt is Format.claimreview:
+        from claimcheck.report.claimreview import render
+
+        print(render(report))
+    else:
+        from claimcheck.report.terminal import render
+
+        render(report, _out(), show_suppressed=show_suppressed)
+
+
+@rules_app.command("list")
+def rules_list(pack: str = typer.Argument(None, help="Only this pack.")) -> None:
+    """List rules: id, category, severity, languages, examples."""
+    from rich.table import Table
+
+    from claimcheck.rules import RuleSet
+
+    ruleset = RuleSet.load(packs=[pack] if pack else None)
+    table = Table("rule", "category", "severity", "languages", "examples (match/no-match)")
+    for r in ruleset.rules:
+        table.add_row(r.id, r.category, r.severity, ",".join(r.languages), f"{len(r.must_match)}/{len(r.must_not_match)}")
+    _out().print(table)
+
+
+@rules_app.command("test")
+def rules_test(pack: str = typer.Argument(None, help="Only this pack.")) -> None:
+    """Run every rule's embedded examples through the checker; exit 1 if any fails."""
+    from claimcheck import default_checker
+    from claimcheck.ruletest import run_examples
+
+    results = run_examples(default_checker(), [pack] if pack else None)
+    if pack and not results:
+        raise _fail(f"no rule pack named {pack!r}", EXIT_USAGE)
+    out = _out()
+    failed = [r for r in results if not r.ok]
+    for r in failed:
+        out.print(f"[red]FAIL[/] {r.rule_id} ({r.kind}): {r.text!r}\n      {r.detail}")
+    out.print(f"{len(results) - len(failed)} passed, {len(failed)} failed")
+    raise typer.Exit(1 if failed else 0)
+
+
+@app.command()
+def facts(
+    stale: bool = typer.Option(False, "--stale", help="Only facts past their recheck date."),
+    fmt: Format = typer.Option(Format.text, "--format", "-f", help="text or json."),
+) -> None:
+    """Show the knowledge base (or the facts that need rechecking)."""
+    import json
+
+    from rich.table import Table
+
+    from claimcheck.knowledge import KnowledgeBase
+
+    kb = KnowledgeBase.load()
+    chosen = kb.stale() if stale else list(kb)
+    if fmt is Format.json:
+        print(json.dumps([f.to_dict() | {"topic": f.topic, "note": f.note} for f in chosen], ensure_ascii=False, indent=2))
+        return
+    table = Table("id", "as of", "recheck by", "confidence", "statement", show_lines=True)
+    for f in chosen:
+        table.add_row(f.id, f.as_of, f.recheck_by, f.confidence, f.statement_en)
+    out = _out()
+    out.print(table)
+    out.print(f"{len(chosen)} fact(s){' past their recheck date' if stale else ''}")
+
+
+def main() -> None:
+    """Console entry point: run the app, turning every expected error into a message and an exit code."""
+    try:
+        app(standalone_mode=False)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except ClaimcheckError as exc:
+        Console(stderr=True, highlight=False).print(f"[bold red]error:[/] {exc}", markup=True)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        Console(stderr=True).print("interrupted")
+        sys.exit(130)
+    except Exception as exc:  # click's usage errors and anything unexpected: one line, no traceback
+        import click
+
+        if isinstance(exc, click.exceptions.ClickException):
+            exc.show()
+            sys.exit(EXIT_USAGE)
+        if isinstance(exc, click.exceptions.Abort):
+            sys.exit(130)
+        Console(stderr=True, highlight=False).print(f"[bold red]internal error:[/] {type(exc).__name__}: {exc}", markup=True)
+        sys.exit(EXIT_INTERNAL)

@@ -1,0 +1,83 @@
+"""Read user input (files, stdin bytes) into text: decode UTF-8, UTF-16, GB18030 or Big5, refuse binary."""
+
+from __future__ import annotations
+
+import codecs
+from pathlib import Path
+
+from claimcheck.errors import InputError
+
+MAX_BYTES = 32 * 1024 * 1024
+_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+
+def read_file(path: str | Path) -> str:
+    """Read and decode a text file; InputError with a one-line reason when that is impossible."""
+    p = Path(path)
+    try:
+        size = p.stat().st_size
+        if size > MAX_BYTES:
+            raise InputError(f"{p} is too large ({size / 1e6:.1f} MB; the limit is {MAX_BYTES // 2**20} MiB)")
+        data = p.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"no such file: {p}") from None
+    except IsADirectoryError:
+        raise InputError(f"{p} is a directory, not a text file") from None
+    except PermissionError:
+        raise InputError(f"permission denied reading {p}") from None
+    except OSError as exc:
+        raise InputError(f"cannot read {p}: {exc.strerror or exc}") from None
+    return decode_bytes(data, name=str(p))
+
+
+def decode_bytes(data: bytes, *, name: str = "input") -> str:
+    """UTF-8 (or a BOM's encoding) first, then GB18030 and Big5, picking the one that reads as Chinese."""
+    if len(data) > MAX_BYTES:
+        raise InputError(f"{name} is too large ({len(data) / 1e6:.1f} MB; the limit is {MAX_BYTES // 2**20} MiB)")
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError:
+                raise InputError(f"{name} starts with a {encoding} byte-order mark but is not valid {encoding}") from None
+    if _looks_binary(data):
+        raise InputError(f"{name} looks like a binary file, not text")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    candidates = []
+    for encoding in ("gb18030", "big5"):
+        try:
+            candidates.append((_chinese_score(text := data.decode(encoding)), encoding, text))
+        except UnicodeDecodeError:
+            continue
+    if not candidates:
+        raise InputError(f"{name} is not valid UTF-8, GB18030 or Big5 text")
+    return max(candidates)[2]
+
+
+def _looks_binary(data: bytes) -> bool:
+    head = data[:8192]
+    if b"\x00" in head:
+        return True
+    controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13, 27))
+    return bool(head) and controls / len(head) > 0.05
+
+
+def _chinese_score(text: str) -> float:
+    """Share of Han characters that are common ones (in GB2312 once made Simplified): mojibake scores low."""
+    from claimcheck.text.normalize import t2s
+
+    han = [c for c in text[:20000] if "\u4e00" <= c <= "\u9fff"]
+    if not han:
+        return 0.0
+    simplified = t2s("".join(han))
+    good = 0
+    for c in simplified:
+        try:
+            c.encode("gb2312")
+            good += 1
+        except UnicodeEncodeError:
+            pass
+    return good / len(han)

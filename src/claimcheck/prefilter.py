@@ -1,0 +1,106 @@
+"""A multi-pattern prefilter: only text units that contain a literal every match needs get full NLP.
+
+Each rule pattern is parsed and reduced to a set of literals of which any match must contain one;
+an Aho-Corasick automaton over all of them decides in one pass whether a unit can hold a claim. This is
+exact by construction: a unit it rejects cannot produce a hit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+try:  # Python 3.11+
+    from re import _constants as C  # type: ignore[attr-defined]
+    from re import _parser as sre_parse  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover - older Pythons
+    import sre_constants as C  # type: ignore[no-redef]
+    import sre_parse  # type: ignore[no-redef]
+
+_MAX_CLASS = 12
+
+
+def required_literals(pattern: str) -> set[str] | None:
+    """Literals of which every match of `pattern` contains at least one; None if there is no such set."""
+    return _seq(sre_parse.parse(pattern))
+
+
+def _seq(items) -> set[str] | None:
+    best: set[str] | None = None
+    run: list[str] = []
+
+    def consider(candidate: set[str] | None) -> None:
+        nonlocal best
+        if candidate and (best is None or _quality(candidate) > _quality(best)):
+            best = candidate
+
+    for op, av in items:
+        if op is C.LITERAL:
+            run.append(chr(av))
+            continue
+        if run:
+            consider({"".join(run)})
+            run = []
+        consider(_item(op, av))
+    if run:
+        consider({"".join(run)})
+    return best
+
+
+def _item(op, av) -> set[str] | None:
+    if op is C.SUBPATTERN:
+        return _seq(av[-1])
+    if op is C.BRANCH:
+        out: set[str] = set()
+        for alt in av[1]:
+            sub = _seq(alt)
+            if not sub:
+                return None
+            out |= sub
+        return out
+    if op in (C.MAX_REPEAT, C.MIN_REPEAT, getattr(C, "POSSESSIVE_REPEAT", None)):
+        low, _high, sub = av
+        return _seq(sub) if low >= 1 else None
+    if op is C.IN:
+        chars = [chr(v) for o, v in av if o is C.LITERAL]
+        if len(chars) == len(av) and 0 < len(chars) <= _MAX_CLASS:
+            return set(chars)
+        return None
+    return None
+
+
+def _quality(lits: set[str]) -> tuple[int, int]:
+    return (min(len(s) for s in lits), -len(lits))
+
+
+class Prefilter:
+    """Aho-Corasick over the required literals of every rule pattern."""
+
+    def __init__(self, literals: Iterable[str]) -> None:
+        import ahocorasick
+
+        self.literals = sorted(set(literals))
+        self._auto = ahocorasick.Automaton()
+        for lit in self.literals:
+            self._auto.add_word(lit, lit)
+        self._auto.make_automaton()
+
+    @classmethod
+    def from_rules(cls, rules) -> Prefilter | None:
+        """None when some pattern has no required literal (then everything must be analysed)."""
+        literals: set[str] = set()
+        for pattern in rules.literal_patterns():
+            req = required_literals(pattern.pattern)
+            if not req:
+                return None
+            literals |= req
+        return cls(literals)
+
+    def keep(self, text: str) -> bool:
+        for _ in self._auto.iter(text):
+            return True
+        return False
+
+
+def unanchored(rules) -> list[str]:
+    """Rule ids whose patterns yield no required literal (for rule authors)."""
+    return [r.id for r in rules.rules if any(not required_literals(p.pattern) for p in r.patterns.values())]

@@ -1,0 +1,43 @@
+"""Pick the language of the words shown to a person: Chinese for Chinese text, else English."""
+
+from __future__ import annotations
+
+from claimcheck.model import Finding, Report
+
+CATEGORY_LABELS = {
+    "approval_claim": ("Approval claim", "声称已获批准"),
+    "trial_as_approval": ("Research status presented as approval", "把研究资格当作批准"),
+    "cure_claim": ("Cure claim", "声称治愈"),
+    "efficacy_guarantee": ("Guaranteed results", "保证疗效"),
+    "success_rate": ("Success rate", "宣传有效率"),
+    "safety_absolute": ("Claims of no risk", "声称无风险"),
+    "testimonial": ("Testimonial as proof", "以患者见证作证明"),
+    "panacea": ("Cure-all", "包治百病"),
+    "paid_trial": ("Pay-to-participate trial", "收费的“临床研究”"),
+    "price_tourism": ("Priced package or treatment abroad", "收费套餐或出境治疗"),
+    "urgency": ("Pressure to act now", "催促立即行动"),
+}
+SEVERITY_LABELS = {"high": ("high", "高"), "medium": ("medium", "中"), "low": ("low", "低")}
+
+
+def is_zh(report: Report) -> bool:
+    return report.language == "zh"
+
+
+def category(name: str, zh: bool) -> str:
+    en, cn = CATEGORY_LABELS.get(name, (name, name))
+    return cn if zh else en
+
+
+def severity(name: str, zh: bool) -> str:
+    en, cn = SEVERITY_LABELS[name]
+    return cn if zh else en
+
+
+def explanation(f: Finding, zh: bool) -> str:
+    return f.explanation_zh if zh else f.explanation_en
+
+
+def fact_statement(f: Finding, index: int, zh: bool) -> str:
+    fact = f.facts[index]
+    return fact.statement_zh if zh else fact.statement_en

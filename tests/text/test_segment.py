@@ -1,0 +1,29 @@
+"""Units and sentences keep exact offsets into the original input."""
+
+from __future__ import annotations
+
+from claimcheck.text.lang import detect_language
+from claimcheck.text.segment import Segmenter, prepare, split_units
+
+
+def test_sentences_slice_the_original():
+    text = "Stem cells cure stroke! Is it FDA approved? No.\n\n幹細胞治療中風。真的嗎？"
+    doc = prepare(text, segmenter=Segmenter())
+    assert [s.text for s in doc.sentences] == ["Stem cells cure stroke!", "Is it FDA approved?", "No.", "幹細胞治療中風。", "真的嗎？"]
+    for s in doc.sentences:
+        assert text[s.start : s.end] == s.text
+    assert [s.lang for s in doc.sentences] == ["en"] * 3 + ["zh"] * 2
+    assert doc.script == "Hant"
+
+
+def test_hard_wrapped_english_is_rejoined():
+    text = "Our stem cell therapy has been approved by the health ministry for\nstroke patients in many countries.\nCall us."
+    assert len(split_units(text)) == 2
+
+
+def test_language_per_paragraph():
+    assert detect_language("our stem cell therapy is approved in japan and is safe") == "en"
+    assert detect_language("干细胞治疗中风已获fda批准") == "zh"
+    assert detect_language("la terapia con células madre está aprobada en méxico para el ictus") == "other"
+    assert detect_language("幹細胞治療は日本で承認されています") == "other"
+    assert detect_language("12345 !!!") == "none"
