@@ -16,13 +16,22 @@ MAX_CHARS = 25_000_000
 class Checker:
     """Build once (the slow part), then call `check_text` from any number of threads."""
 
-    def __init__(self, *, rules: RuleSet | None = None, kb: KnowledgeBase | None = None, prefilter: bool = True) -> None:
+    def __init__(
+        self,
+        *,
+        rules: RuleSet | None = None,
+        kb: KnowledgeBase | None = None,
+        prefilter: bool = True,
+        model: object | None | bool = True,
+    ) -> None:
+        """`model=True` loads the shipped classifier if present; `False`/None runs the rules alone."""
         self.kb = kb if kb is not None else KnowledgeBase.load()
         self.rules = rules if rules is not None else RuleSet.load()
         self.decider = Decider(self.rules, self.kb)
         self.segmenter = Segmenter()
         self.prefilter = Prefilter.from_rules(self.rules) if prefilter else None
         self.facts_as_of = self.kb.as_of()
+        self.model = _load_model() if model is True else (model or None)
 
     def check_text(self, text: str, *, lang: str | None = None, source: dict | None = None) -> Report:
         """Check one text; `lang` ('en', 'zh' or None/'auto') forces the language of every paragraph."""
@@ -49,3 +58,12 @@ class Checker:
         keep = self.prefilter.keep if self.prefilter else None
         doc = prepare(text, lang=None if lang == "auto" else lang, segmenter=self.segmenter, keep=keep)
         return doc, [h for s in doc.sentences for h in self.rules.match(s)]
+
+
+def _load_model():
+    """The shipped classifier, or None while none has been trained."""
+    try:
+        from claimcheck.classify import ClaimModel
+    except ImportError:
+        return None
+    return ClaimModel.load_default()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from enum import StrEnum
+from pathlib import Path
 
 import typer
 from rich.console import Console
@@ -68,6 +69,11 @@ def check(
         from claimcheck.fetch.page import check_url
 
         report = check_url(source, checker=checker, lang=language, allow_private=allow_private)
+    elif source.lower().endswith((".html", ".htm", ".xhtml")):
+        from claimcheck.fetch.page import check_html
+
+        html = read_file(source)
+        report = check_html(html, checker=checker, lang=language, url=Path(source).resolve().as_uri())
     else:
         report = checker.check_text(read_file(source), lang=language, source={"kind": "file", "path": source})
     _emit(report, fmt, show_suppressed)
@@ -147,6 +153,59 @@ def facts(
     out = _out()
     out.print(table)
     out.print(f"{len(chosen)} fact(s){' past their recheck date' if stale else ''}")
+
+
+@app.command()
+def audit(
+    sites_file: Path = typer.Argument(..., help="One URL per line; blank lines and # comments ignored."),
+    out: Path = typer.Option(..., "--out", "-o", help="Output directory (results.jsonl, sites.csv, report.html, errors.jsonl)."),
+    max_pages: int = typer.Option(20, "--max-pages", min=1, help="Pages per site at most."),
+    depth: int = typer.Option(2, "--depth", min=0, help="Link depth from the start page."),
+    concurrency: int = typer.Option(8, "--concurrency", min=1, help="Sites fetched at once."),
+    allow_private: bool = typer.Option(False, "--allow-private", help="Allow private and loopback addresses."),
+) -> None:
+    """Audit a list of sites; resumable. Exit 1 if any site is flagged, 0 if none, 2 on bad usage."""
+    from claimcheck.audit import run_cli
+
+    code = run_cli(sites_file, out, max_pages=max_pages, depth=depth, concurrency=concurrency, allow_private=allow_private)
+    raise typer.Exit(code)
+
+
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host", help="Interface to listen on."),
+    port: int = typer.Option(8000, "--port", help="Port."),
+    allow_private: bool = typer.Option(False, "--allow-private", help="Let URL checks reach private addresses."),
+) -> None:
+    """Run the HTTP API and web page (needs the 'serve' extra)."""
+    try:
+        from claimcheck.serve.app import run
+    except ImportError as exc:
+        raise _fail(f"the service needs the 'serve' extra: pip install 'claimcheck[serve]' ({exc})", EXIT_USAGE) from None
+    run(host=host, port=port, allow_private=allow_private)
+
+
+@app.command()
+def train(
+    corpus: Path = typer.Option(None, "--corpus", help="Corpus folder (default: the bundled corpora/)."),
+    out: Path = typer.Option(None, "--out", help="Where to write the model (default: the package's models/)."),
+) -> None:
+    """Rebuild the classifier from the labeled corpus, reproducibly (fixed seeds)."""
+    from claimcheck.classify import train_cli
+
+    raise typer.Exit(train_cli(corpus, out, _out()))
+
+
+@app.command("eval")
+def evaluate(
+    corpus: Path = typer.Argument(None, help="Corpus folder or .jsonl file (default: the bundled test split)."),
+    split: str = typer.Option("test", "--split", help="train, dev, test or all."),
+    fmt: Format = typer.Option(Format.text, "--format", "-f", help="text or json."),
+) -> None:
+    """Precision, recall and F1 of the rules, the classifier and their combination."""
+    from claimcheck.evaluate import eval_cli
+
+    raise typer.Exit(eval_cli(corpus, split, fmt.value, _out()))
 
 
 def main() -> None:

@@ -46,6 +46,7 @@ class Cues:
     promotion: re.Pattern[str]
     other_subject: re.Pattern[str]
     indication: re.Pattern[str]
+    quoted: re.Pattern[str]
 
 
 def _alt(items: list[str] | None) -> re.Pattern[str]:
@@ -73,6 +74,7 @@ def load_cues(path: Path | None = None) -> dict[str, Cues]:
                 promotion=_alt(d["promotion"][lang]),
                 other_subject=_alt(d["other_subject"][lang]),
                 indication=_alt(d["other_subject"][f"indication_{lang}"]),
+                quoted=_alt(d["quoted"]),
             )
             for lang in ("en", "zh")
         }
@@ -186,6 +188,12 @@ class Decider:
             return None, 0.0, (*notes, ContextNote("hypothetical", m.group(0), "suppressed"))
 
         promo_here = cues.promotion.search(s.norm) is not None
+        quote = next((m for m in cues.quoted.finditer(s.norm) if m.start() <= lo and hi <= m.end()), None)
+        if quote is not None and not promo_here:
+            if not page.promotional:
+                return None, 0.0, (*notes, ContextNote("quoted", quote.group(0)[:40], "suppressed"))
+            severity, conf = _lower(severity), conf - 0.1
+            notes.append(ContextNote("quoted", quote.group(0)[:40], "downgraded"))
         for kind, pattern, applies in (
             ("research", cues.research, h.category in _RESULT),
             ("reported", cues.reported, True),

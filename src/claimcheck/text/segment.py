@@ -17,6 +17,7 @@ from claimcheck.text.normalize import Folded, fold, script_of
 MAX_SENTENCE = 600  # characters of normalized text; longer runs are cut at commas or spaces
 _LINE = re.compile(r"[^\n\r\u2028\u2029]+")
 _END_PUNCT = tuple(".!?。！？；;:：")
+_OPENERS = frozenset("“‘「『《（([【")
 _SOFT_BREAK = re.compile(r"[,，、;；:：]\s*|\s+")
 
 
@@ -42,8 +43,14 @@ class Segmenter:
         nlp = self._pipeline("zh" if lang == "zh" else "en")
         doc = nlp(norm)  # type: ignore[operator]
         ranges: list[tuple[int, int]] = []
+        carry = None
         for sent in doc.sents:
             start, end = sent.start_char, sent.end_char
+            if carry is not None:
+                start, carry = carry, None
+            while end > start and norm[end - 1] in _OPENERS:  # an opening quote belongs to the next sentence
+                end -= 1
+                carry = end
             while start < end and norm[start].isspace():
                 start += 1
             while end > start and norm[end - 1].isspace():
