@@ -7,87 +7,64 @@ selling page). Every decision is recorded as a ContextNote so the report can say
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 
+from claimcheck.context import Cues, PageContext, clause_of, last_match, load_cues, scope_of
 from claimcheck.errors import RuleError
 from claimcheck.knowledge import KnowledgeBase
 from claimcheck.model import SEVERITIES, SEVERITY_RANK, ContextNote, Document, Finding, Hit, Sentence, Suppressed
 from claimcheck.resources import rules_dir
 from claimcheck.rules import Rule, RuleSet
 
+if TYPE_CHECKING:
+    from claimcheck.classify import SentenceScore
+
 # Categories whose hits are about the product's status or effect (so "another treatment" matters).
 _SUBJECT_BOUND = {"approval_claim", "trial_as_approval", "safety_absolute", "success_rate", "cure_claim", "efficacy_guarantee"}
 _APPROVAL = {"approval_claim", "trial_as_approval"}
 _RESULT = {"success_rate", "cure_claim", "efficacy_guarantee", "testimonial", "safety_absolute"}
-_CLAUSE_SPLIT = re.compile(r"[,，、:：()（）\[\]【】\"“”]")
 
 
 @dataclass(frozen=True, slots=True)
-class Cues:
-    """Compiled context cues for one language."""
+class CategoryInfo:
+    """Per-category defaults used for classifier-only findings."""
 
-    breaks: re.Pattern[str]
-    negation: re.Pattern[str]
-    negation_after: re.Pattern[str]
-    subject_negation: re.Pattern[str]
-    caution: re.Pattern[str]
-    question: re.Pattern[str]
-    not_question: re.Pattern[str]
-    reported: re.Pattern[str]
-    hypothetical: re.Pattern[str]
-    hedge: re.Pattern[str]
-    research: re.Pattern[str]
-    promotion: re.Pattern[str]
-    other_subject: re.Pattern[str]
-    indication: re.Pattern[str]
-    quoted: re.Pattern[str]
+    label_en: str
+    label_zh: str
+    message_en: str
+    message_zh: str
+    facts: tuple[str, ...]
 
 
-def _alt(items: list[str] | None) -> re.Pattern[str]:
-    items = items or [r"(?!x)x"]
-    return re.compile("|".join(f"(?:{i})" for i in items), re.ASCII)
+@dataclass(frozen=True, slots=True)
+class Combination:
+    """How classifier probabilities combine with rule hits (tuned on the dev split)."""
+
+    flag: float = 0.85  # classifier-only finding at or above this p_claim
+    medium: float = 0.95  # ... and medium (not low) severity at or above this
+    cautionary: float = 0.15  # a rule hit in a sentence scored below this is down-graded
+    veto: float = 0.03  # ... and below this it is suppressed
 
 
-def load_cues(path: Path | None = None) -> dict[str, Cues]:
-    path = path or rules_dir() / "context.yaml"
+def load_categories(path: Path | None = None) -> tuple[dict[str, CategoryInfo], Combination]:
+    path = path or rules_dir() / "categories.yaml"
     try:
         d = yaml.safe_load(path.read_text(encoding="utf-8"))
-        return {
-            lang: Cues(
-                breaks=_alt(d["breaks"][lang]),
-                negation=_alt(d["negation"][lang]),
-                negation_after=_alt(d["negation"][f"after_{lang}"]),
-                subject_negation=_alt(d["subject_negation"][lang]),
-                caution=_alt(d["caution"][lang]),
-                question=_alt(d["question"][lang]),
-                not_question=_alt(d["question"]["not_question"][lang]),
-                reported=_alt(d["reported"][lang]),
-                hypothetical=_alt(d["hypothetical"][f"strong_{lang}"]),
-                hedge=_alt(d["hypothetical"][f"weak_{lang}"]),
-                research=_alt(d["research"][lang]),
-                promotion=_alt(d["promotion"][lang]),
-                other_subject=_alt(d["other_subject"][lang]),
-                indication=_alt(d["other_subject"][f"indication_{lang}"]),
-                quoted=_alt(d["quoted"]),
-            )
-            for lang in ("en", "zh")
+        cats = {
+            name: CategoryInfo(c["label"]["en"], c["label"]["zh"], c["message"]["en"], c["message"]["zh"], tuple(c["facts"]))
+            for name, c in d["categories"].items()
         }
-    except (OSError, yaml.YAMLError, KeyError, TypeError, re.error) as exc:
-        raise RuleError(f"invalid context file {path}: {exc}") from exc
-
-
-@dataclass(frozen=True, slots=True)
-class PageContext:
-    """What the whole page says: its topics and whether it sells."""
-
-    topics: frozenset[str]
-    promotional: bool
+        combo = Combination(**(d.get("combination") or {}))
+    except (OSError, yaml.YAMLError, KeyError, TypeError) as exc:
+        raise RuleError(f"invalid categories file {path}: {exc}") from exc
+    return cats, combo
 
 
 class Decider:
@@ -97,6 +74,7 @@ class Decider:
         self.rules = rules
         self.kb = kb
         self.cues = cues or load_cues()
+        self.categories, self.combination = load_categories()
 
     def page_context(self, doc: Document) -> PageContext:
         topics: set[str] = set()
@@ -112,29 +90,107 @@ class Decider:
                 caution += bool(cues.caution.search(norm))
         return PageContext(frozenset(topics), promo >= 2 and promo >= caution)
 
-    def decide(self, doc: Document, hits: list[Hit]) -> tuple[list[Finding], list[Suppressed]]:
+    def decide(
+        self,
+        doc: Document,
+        hits: list[Hit],
+        scores: dict[int, SentenceScore] | None = None,
+        *,
+        model_name: str = "",
+        anchored: Callable[[str], bool] | None = None,
+    ) -> tuple[list[Finding], list[Suppressed]]:
+        """Weigh context for every hit; with classifier `scores`, combine both kinds of evidence."""
         page = self.page_context(doc)
+        scores = scores or {}
         by_sentence: dict[int, list[Hit]] = defaultdict(list)
         for h in hits:
             by_sentence[h.sentence].append(h)
         findings: list[Finding] = []
         suppressed: list[Suppressed] = []
-        sentences = {s.index: s for s in doc.sentences}
-        for idx in sorted(by_sentence):
-            sent = sentences[idx]
+        for sent in doc.sentences:
+            score = scores.get(sent.index)
             kept: list[tuple[Hit, str, float, tuple[ContextNote, ...]]] = []
-            for h in by_sentence[idx]:
+            for h in by_sentence.get(sent.index, ()):
                 rule = self.rules.by_id.get(h.rule_id)
-                outcome = self._judge(sent, h, rule, page)
-                if outcome[0] is None:
-                    suppressed.append(
-                        Suppressed(doc.text[h.span.start : h.span.end], h.span.start, h.span.end, h.rule_id, h.category, outcome[2])
-                    )
+                severity, conf, notes = self._judge(sent, h, rule, page)
+                if severity is not None and score is not None:
+                    severity, conf, notes = self._weigh_model(severity, conf, notes, score, model_name)
+                if severity is None:
+                    suppressed.append(Suppressed(doc.text[h.span.start : h.span.end], h.span.start, h.span.end, h.rule_id, h.category, notes))
                 else:
-                    kept.append((h, outcome[0], outcome[1], outcome[2]))
-            findings.extend(self._merge(doc, sent, kept))
+                    kept.append((h, severity, conf, notes))
+            if kept:
+                findings.extend(self._merge(doc, sent, kept))
+            elif score is not None and (anchored is None or anchored(sent.norm)):
+                extra = self._model_finding(sent, score, page, model_name)
+                if extra is not None:
+                    findings.append(extra)
         findings.sort(key=lambda f: (f.start, f.category))
         return findings, _dedupe_suppressed(suppressed)
+
+    def _weigh_model(self, severity: str, conf: float, notes: tuple[ContextNote, ...], score: SentenceScore, name: str):
+        """A rule hit in a sentence the classifier judges cautionary is down-graded (or suppressed)."""
+        combo, p = self.combination, score.p_claim
+        cue = f"{name} p_claim={p:.2f}"
+        if p < combo.veto:
+            return None, 0.0, (*notes, ContextNote("model", cue, "suppressed"))
+        if p < combo.cautionary:
+            lowered = _lower(severity)
+            effect = "downgraded" if lowered else "suppressed"
+            return lowered, conf - 0.2, (*notes, ContextNote("model", cue, effect))
+        if p >= combo.flag:
+            return severity, min(conf + 0.05, 0.99), (*notes, ContextNote("model", cue, "raised"))
+        return severity, conf, notes
+
+    def _model_finding(self, s: Sentence, score: SentenceScore, page: PageContext, name: str) -> Finding | None:
+        """A sentence the classifier scores high with no rule hit: a finding of at most medium severity."""
+        combo = self.combination
+        if score.p_claim < combo.flag or score.category not in self.categories:
+            return None
+        lex = self.rules.lexicon
+        if not (lex.has("STEMCELL", s.norm) or lex.has("STROKE", s.norm) or "stemcell" in page.topics):
+            return None
+        if self._sentence_context(s, page) is not None:
+            return None
+        info = self.categories[score.category]
+        p = f"{score.p_claim:.2f}"
+        zh = _s2t().convert(info.message_zh) if s.script == "Hant" else info.message_zh
+        return Finding(
+            quote=s.text,
+            start=s.start,
+            end=s.end,
+            sentence=s.text,
+            sentence_start=s.start,
+            sentence_end=s.end,
+            category=score.category,
+            severity="medium" if score.p_claim >= combo.medium else "low",
+            confidence=round(min(score.p_claim, 0.95) * 0.9, 3),
+            rule_id=f"model:{name}",
+            evidence=(f"model {name}: p_claim={p}, {score.category} p={score.p_category:.2f}",),
+            explanation_en=info.message_en.replace("{model}", name).replace("{p}", p),
+            explanation_zh=zh.replace("{model}", name).replace("{p}", p),
+            facts=self.kb.many(f for f in info.facts if f in self.kb),
+            context=(ContextNote("model", f"{name} p_claim={p}", "raised"),),
+        )
+
+    def _sentence_context(self, s: Sentence, page: PageContext) -> ContextNote | None:
+        """Sentence-wide context that rules out a classifier-only finding."""
+        cues = self.cues[s.lang]
+        for kind, pattern in (
+            ("caution", cues.caution),
+            ("negation", cues.subject_negation),
+            ("hypothetical", cues.hypothetical),
+        ):
+            m = pattern.search(s.norm)
+            if m:
+                return ContextNote(kind, m.group(0), "suppressed")
+        if cues.question.search(s.norm) and not cues.not_question.search(s.norm):
+            return ContextNote("question", s.norm[-12:], "suppressed")
+        if not page.promotional and not cues.promotion.search(s.norm):
+            m = cues.research.search(s.norm) or cues.reported.search(s.norm)
+            if m:
+                return ContextNote("research", m.group(0), "suppressed")
+        return None
 
     # -- one hit ---------------------------------------------------------------------------------
 
@@ -153,7 +209,7 @@ class Decider:
                 return None, 0.0, (ContextNote("other_subject", m.group(0), "suppressed"),)
         if h.category in _APPROVAL:
             m = cues.indication.search(s.norm)
-            c_lo, c_hi = _clause(s.norm, lo, hi, 0, len(s.norm))
+            c_lo, c_hi = clause_of(s.norm, lo, hi, 0, len(s.norm))
             if m and not lex.has("STROKE", s.norm[c_lo:c_hi]):
                 return None, 0.0, (ContextNote("other_subject", m.group(0), "suppressed"),)
         for topic in rule.requires if rule else ():
@@ -166,15 +222,15 @@ class Decider:
         if rule is not None and rule.context_free:
             return severity, conf, tuple(notes)
 
-        scope_lo, scope_hi = _scope(s.norm, lo, hi, cues.breaks)
-        clause_lo, clause_hi = _clause(s.norm, lo, hi, scope_lo, scope_hi)
+        scope_lo, scope_hi = scope_of(s.norm, lo, hi, cues.breaks)
+        clause_lo, clause_hi = clause_of(s.norm, lo, hi, scope_lo, scope_hi)
         before = s.norm[clause_lo:lo]
         after = s.norm[hi:clause_hi]
         scope_before = s.norm[scope_lo:lo]
         scope_text = s.norm[scope_lo:lo] + " " + s.norm[hi:scope_hi]
 
         for kind, m in (
-            ("negation", _last(cues.negation, before)),
+            ("negation", last_match(cues.negation, before)),
             ("negation", cues.negation_after.search(after[:24])),
             ("negation", cues.subject_negation.search(scope_before)),
             ("caution", cues.caution.search(scope_text)),
@@ -259,36 +315,6 @@ def _norm_span(s: Sentence, h: Hit) -> tuple[int, int]:
     lo = next((i for i, o in enumerate(offs) if o >= h.span.start), len(offs))
     hi = next((i for i in range(lo, len(offs)) if offs[i] >= h.span.end), len(offs))
     return lo, hi
-
-
-def _scope(text: str, lo: int, hi: int, breaks: re.Pattern[str]) -> tuple[int, int]:
-    """The stretch between the contrastive breaks around [lo, hi)."""
-    start, end = 0, len(text)
-    for m in breaks.finditer(text):
-        if m.end() <= lo:
-            start = m.end()
-        elif m.start() >= hi:
-            end = m.start()
-            break
-    return start, end
-
-
-def _clause(text: str, lo: int, hi: int, scope_lo: int, scope_hi: int) -> tuple[int, int]:
-    start, end = scope_lo, scope_hi
-    for m in _CLAUSE_SPLIT.finditer(text, scope_lo, scope_hi):
-        if m.end() <= lo:
-            start = m.end()
-        elif m.start() >= hi:
-            end = m.start()
-            break
-    return start, end
-
-
-def _last(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
-    last = None
-    for last in pattern.finditer(text):  # noqa: B007 - we want the final match
-        pass
-    return last
 
 
 def _lower(severity: str | None) -> str | None:

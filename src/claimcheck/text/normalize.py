@@ -26,6 +26,8 @@ _HOMOGLYPHS = str.maketrans(
     }
 )
 _CONFUSABLE = frozenset(k for k in map(chr, _HOMOGLYPHS.keys()))
+# Dash look-alikes that NFKC leaves alone ("FDA‑approved" with a non-breaking hyphen).
+_DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63", "-"))
 
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # Separators inserted inside Chinese keywords: "治 愈", "治-愈", "干·细·胞".
@@ -66,7 +68,7 @@ def _fold_chars(text: str, base: int) -> tuple[list[str], list[int]]:
         cat = unicodedata.category(ch)
         if cat in ("Cc", "Cf", "Cs", "Co", "Cn", "Mn", "Me"):
             continue
-        folded = unicodedata.normalize("NFKC", ch).casefold()
+        folded = unicodedata.normalize("NFKC", ch).casefold().translate(_DASHES)
         for out in folded:
             if unicodedata.category(out) in ("Mn", "Me"):
                 continue
@@ -96,6 +98,13 @@ def _fix_homoglyphs(chars: list[str]) -> None:
             for k in range(i, j):
                 chars[k] = chars[k].translate(_HOMOGLYPHS)
         i = max(j, i + 1)
+
+
+def _fix_apostrophes(chars: list[str]) -> None:
+    """A curly apostrophe between Latin letters ("don’t") becomes ASCII, so English cues match."""
+    for i in range(1, len(chars) - 1):
+        if chars[i] in "’ʼ" and "a" <= chars[i - 1] <= "z" and "a" <= chars[i + 1] <= "z":
+            chars[i] = "'"
 
 
 def _is_cjk(c: str) -> bool:
@@ -134,6 +143,7 @@ def fold(text: str, base: int = 0) -> Folded:
     chars, offs = _fold_chars(text, base)
     if any(c in _CONFUSABLE for c in chars):
         _fix_homoglyphs(chars)
+    _fix_apostrophes(chars)
     chars = _to_simplified(chars)
     chars, offs = _delete(chars, offs, _CJK_SPLIT)
     chars, offs = _delete(chars, offs, _SPACED_LETTERS, keep="letters")

@@ -1,0 +1,110 @@
+"""Context cues (negation, caution, questions, reports, hedges, quotes, other subjects) and page context.
+
+The cue lists are data (rules/context.yaml); this module compiles them and finds the stretch of a sentence
+a cue may reach: the clause (between commas) or the scope (between contrastive breaks such as "but").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from claimcheck.errors import RuleError
+from claimcheck.resources import rules_dir
+
+CLAUSE_SPLIT = re.compile(r"[,，、:：()（）\[\]【】\"“”]")
+
+
+@dataclass(frozen=True, slots=True)
+class Cues:
+    """Compiled context cues for one language."""
+
+    breaks: re.Pattern[str]
+    negation: re.Pattern[str]
+    negation_after: re.Pattern[str]
+    subject_negation: re.Pattern[str]
+    caution: re.Pattern[str]
+    question: re.Pattern[str]
+    not_question: re.Pattern[str]
+    reported: re.Pattern[str]
+    hypothetical: re.Pattern[str]
+    hedge: re.Pattern[str]
+    research: re.Pattern[str]
+    promotion: re.Pattern[str]
+    other_subject: re.Pattern[str]
+    indication: re.Pattern[str]
+    quoted: re.Pattern[str]
+
+
+def _alt(items: list[str] | None) -> re.Pattern[str]:
+    items = items or [r"(?!x)x"]
+    return re.compile("|".join(f"(?:{i})" for i in items), re.ASCII)
+
+
+def load_cues(path: Path | None = None) -> dict[str, Cues]:
+    path = path or rules_dir() / "context.yaml"
+    try:
+        d = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return {
+            lang: Cues(
+                breaks=_alt(d["breaks"][lang]),
+                negation=_alt(d["negation"][lang]),
+                negation_after=_alt(d["negation"][f"after_{lang}"]),
+                subject_negation=_alt(d["subject_negation"][lang]),
+                caution=_alt(d["caution"][lang]),
+                question=_alt(d["question"][lang]),
+                not_question=_alt(d["question"]["not_question"][lang]),
+                reported=_alt(d["reported"][lang]),
+                hypothetical=_alt(d["hypothetical"][f"strong_{lang}"]),
+                hedge=_alt(d["hypothetical"][f"weak_{lang}"]),
+                research=_alt(d["research"][lang]),
+                promotion=_alt(d["promotion"][lang]),
+                other_subject=_alt(d["other_subject"][lang]),
+                indication=_alt(d["other_subject"][f"indication_{lang}"]),
+                quoted=_alt(d["quoted"]),
+            )
+            for lang in ("en", "zh")
+        }
+    except (OSError, yaml.YAMLError, KeyError, TypeError, re.error) as exc:
+        raise RuleError(f"invalid context file {path}: {exc}") from exc
+
+
+@dataclass(frozen=True, slots=True)
+class PageContext:
+    """What the whole page says: its topics and whether it sells."""
+
+    topics: frozenset[str]
+    promotional: bool
+
+
+def scope_of(text: str, lo: int, hi: int, breaks: re.Pattern[str]) -> tuple[int, int]:
+    """The stretch between the contrastive breaks around [lo, hi)."""
+    start, end = 0, len(text)
+    for m in breaks.finditer(text):
+        if m.end() <= lo:
+            start = m.end()
+        elif m.start() >= hi:
+            end = m.start()
+            break
+    return start, end
+
+
+def clause_of(text: str, lo: int, hi: int, scope_lo: int, scope_hi: int) -> tuple[int, int]:
+    start, end = scope_lo, scope_hi
+    for m in CLAUSE_SPLIT.finditer(text, scope_lo, scope_hi):
+        if m.end() <= lo:
+            start = m.end()
+        elif m.start() >= hi:
+            end = m.start()
+            break
+    return start, end
+
+
+def last_match(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+    last = None
+    for last in pattern.finditer(text):  # noqa: B007 - we want the final match
+        pass
+    return last

@@ -1,0 +1,121 @@
+"""Address guard: only http(s), and never a private, loopback, link-local, multicast or reserved address.
+
+The check runs where the socket is opened (GuardedBackend), so every redirect hop and every new
+connection is checked, and the socket goes to the very address that was checked (no DNS rebinding).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import socket
+from collections.abc import Iterable
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpcore
+
+from claimcheck.errors import FetchError
+
+ALLOWED_SCHEMES = ("http", "https")
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+def check_scheme(url: str) -> None:
+    """Refuse anything but an absolute http or https URL with a host."""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError as exc:
+        raise FetchError(f"not a valid URL: {url!r} ({exc})", "bad_url") from None
+    if parts.scheme.lower() not in ALLOWED_SCHEMES:
+        raise FetchError(f"only http and https URLs are fetched, not {parts.scheme or 'no scheme'!r}: {url}", "bad_scheme")
+    if not host:
+        raise FetchError(f"the URL has no host: {url}", "bad_url")
+
+
+def blocked_reason(ip: IPAddress) -> str | None:
+    """Why this address must not be contacted, or None when it is a public unicast address."""
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        return blocked_reason(ip.ipv4_mapped)
+    checks = (
+        ("loopback", ip.is_loopback),
+        ("link-local", ip.is_link_local),
+        ("multicast", ip.is_multicast),
+        ("unspecified", ip.is_unspecified),
+        ("reserved", ip.is_reserved),
+        ("private", ip.is_private),
+        ("not globally routable", not ip.is_global),
+    )
+    return next((name for name, hit in checks if hit), None)
+
+
+def check_addresses(host: str, addresses: Iterable[str], *, allow_private: bool) -> list[str]:
+    """Return the addresses if every one is allowed; one blocked address refuses the host."""
+    checked = list(dict.fromkeys(addresses))
+    if not checked:
+        raise FetchError(f"{host} did not resolve to any address", "dns")
+    if allow_private:
+        return checked
+    for text in checked:
+        reason = blocked_reason(ipaddress.ip_address(text.split("%", 1)[0]))
+        if reason:
+            raise FetchError(
+                f"refused {host}: it resolves to {text}, a {reason} address (use --allow-private to allow)",
+                "blocked_address",
+            )
+    return checked
+
+
+async def resolve(host: str, port: int, *, timeout: float | None = None) -> list[str]:
+    """All addresses of `host` (an IP literal resolves to itself); FetchError('dns') when it does not resolve."""
+    loop = asyncio.get_running_loop()
+    try:
+        infos = await asyncio.wait_for(loop.getaddrinfo(host, port, type=socket.SOCK_STREAM), timeout)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise FetchError(f"cannot resolve {host}: {exc}", "dns") from None
+    except TimeoutError:
+        raise FetchError(f"resolving {host} timed out", "timeout") from None
+    return [str(info[4][0]) for info in infos]
+
+
+class GuardedBackend(httpcore.AsyncNetworkBackend):
+    """An httpcore network backend that resolves, checks every address, then connects to a checked IP."""
+
+    def __init__(self, inner: httpcore.AsyncNetworkBackend, *, allow_private: bool) -> None:
+        self._inner = inner
+        self._allow_private = allow_private
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        """Connect to the first reachable checked address (TLS still verifies the original host name)."""
+        addresses = check_addresses(host, await resolve(host, port, timeout=timeout), allow_private=self._allow_private)
+        error: Exception | None = None
+        for address in addresses:
+            try:
+                return await self._inner.connect_tcp(address, port, timeout, local_address, socket_options)
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
+                error = exc
+        assert error is not None
+        raise error
+
+    async def connect_unix_socket(self, path: str, timeout: float | None = None, socket_options: Any = None):
+        """Unix sockets are never used for fetching."""
+        raise FetchError("unix sockets are not allowed", "blocked_address")
+
+    async def sleep(self, seconds: float) -> None:
+        await self._inner.sleep(seconds)
+
+
+def install(transport: Any, *, allow_private: bool) -> None:
+    """Put the guard in front of an httpx.AsyncHTTPTransport's connection pool (fails loudly if httpx changes)."""
+    pool = transport._pool
+    if not hasattr(pool, "_network_backend"):
+        raise RuntimeError("this httpx/httpcore version has no pluggable network backend; cannot guard addresses")
+    pool._network_backend = GuardedBackend(pool._network_backend, allow_private=allow_private)

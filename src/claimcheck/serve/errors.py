@@ -1,0 +1,89 @@
+"""Every error the service answers with, mapped to an HTTP status in one place: {"error": {"code", "message"}}."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+
+from claimcheck.errors import ClaimcheckError, FetchError, InputError
+
+log = logging.getLogger("claimcheck.serve")
+
+# FetchError.reason -> status: the caller's fault (a URL we refuse) is 400; an upstream failure is 502/504.
+FETCH_STATUS = {
+    "private_address": 400,
+    "bad_url": 400,
+    "invalid_url": 400,
+    "unsupported_scheme": 400,
+    "scheme": 400,
+    "robots": 403,
+    "timeout": 504,
+}
+HTTP_CODES = {404: "not_found", 405: "method_not_allowed", 413: "too_large", 415: "unsupported_media_type", 501: "not_available"}
+_TOO_LONG = {"string_too_long", "too_long"}
+
+
+def error_response(status: int, code: str, message: str, details: list[dict[str, Any]] | None = None) -> JSONResponse:
+    """The one error body every 4xx and 5xx answer carries."""
+    error: dict[str, Any] = {"code": code, "message": message}
+    if details:
+        error["details"] = details
+    return JSONResponse({"error": error}, status_code=status)
+
+
+def install(app: FastAPI) -> None:
+    """Register the handlers that turn exceptions into error bodies."""
+    app.add_exception_handler(RequestValidationError, _validation)
+    app.add_exception_handler(HTTPException, _http)
+    app.add_exception_handler(FetchError, _fetch)
+    app.add_exception_handler(InputError, _input)
+    app.add_exception_handler(ClaimcheckError, _internal)
+    app.add_exception_handler(Exception, _internal)
+
+
+async def _validation(_: Request, exc: Exception) -> JSONResponse:
+    """Bad JSON is 400, anything over a documented limit 413, any other schema violation 422."""
+    assert isinstance(exc, RequestValidationError)
+    errors = list(exc.errors())
+    kinds = {e.get("type") for e in errors}
+    details = [{"loc": [str(p) for p in e.get("loc", ())], "type": str(e.get("type")), "msg": str(e.get("msg"))} for e in errors]
+    if "json_invalid" in kinds:
+        return error_response(400, "bad_json", "the request body is not valid JSON", details)
+    if kinds & _TOO_LONG:
+        too_long = next(d for d in details if d["type"] in _TOO_LONG)
+        return error_response(413, "too_large", f"{_where(too_long['loc'])}: {too_long['msg']}", details)
+    first = details[0] if details else {"loc": ["request"], "msg": "invalid request"}
+    return error_response(422, "invalid_request", f"{_where(first['loc'])}: {first['msg']}", details)
+
+
+def _where(loc: list[str]) -> str:
+    """'texts.3' for ['body', 'texts', '3']; 'body' when the body itself is at fault."""
+    return ".".join(loc[1:]) or (loc[0] if loc else "request")
+
+
+async def _http(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, HTTPException)
+    code = HTTP_CODES.get(exc.status_code, "http_error")
+    response = error_response(exc.status_code, code, str(exc.detail))
+    for name, value in (exc.headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+async def _fetch(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, FetchError)
+    return error_response(FETCH_STATUS.get(exc.reason, 502), exc.reason, str(exc))
+
+
+async def _input(_: Request, exc: Exception) -> JSONResponse:
+    return error_response(400, "invalid_input", str(exc))
+
+
+async def _internal(request: Request, exc: Exception) -> JSONResponse:
+    log.exception("internal error on %s %s", request.method, request.url.path, exc_info=exc)
+    return error_response(500, "internal_error", "the server could not check this input")
