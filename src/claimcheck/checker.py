@@ -29,8 +29,7 @@ class Checker:
         self.rules = rules if rules is not None else RuleSet.load()
         self.decider = Decider(self.rules, self.kb)
         self.segmenter = Segmenter()
-        self.anchors = Prefilter.from_rules(self.rules)  # literals every rule match needs
-        self.prefilter = self.anchors if prefilter else None
+        self.prefilter = Prefilter.from_rules(self.rules) if prefilter else None
         self.facts_as_of = self.kb.as_of()
         self.model = _load_model() if model is True else (model or None)
 
@@ -47,8 +46,7 @@ class Checker:
         if self.model is not None and doc.sentences:
             sents = doc.sentences
             scores = dict(zip((s.index for s in sents), self.model.score([s.norm for s in sents], [s.lang for s in sents]), strict=True))
-        anchored = self.anchors.keep if self.anchors else None
-        findings, suppressed = self.decider.decide(doc, hits, scores, model_name=getattr(self.model, "name", ""), anchored=anchored)
+        findings, suppressed = self.decider.decide(doc, hits, scores, model_name=getattr(self.model, "name", ""))
         return Report(
             findings=tuple(findings),
             language=doc.language,

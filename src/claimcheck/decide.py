@@ -8,7 +8,6 @@ selling page). Every decision is recorded as a ContextNote so the report can say
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -97,7 +96,6 @@ class Decider:
         scores: dict[int, SentenceScore] | None = None,
         *,
         model_name: str = "",
-        anchored: Callable[[str], bool] | None = None,
     ) -> tuple[list[Finding], list[Suppressed]]:
         """Weigh context for every hit; with classifier `scores`, combine both kinds of evidence."""
         page = self.page_context(doc)
@@ -121,7 +119,7 @@ class Decider:
                     kept.append((h, severity, conf, notes))
             if kept:
                 findings.extend(self._merge(doc, sent, kept))
-            elif score is not None and (anchored is None or anchored(sent.norm)):
+            elif score is not None:
                 extra = self._model_finding(sent, score, page, model_name)
                 if extra is not None:
                     findings.append(extra)
@@ -148,7 +146,9 @@ class Decider:
         if score.p_claim < combo.flag or score.category not in self.categories:
             return None
         lex = self.rules.lexicon
-        if not (lex.has("STEMCELL", s.norm) or lex.has("STROKE", s.norm) or "stemcell" in page.topics):
+        # Only sentences that name the topic: the prefilter keeps every unit that does, so results are
+        # the same with and without it.
+        if not (lex.has("STEMCELL", s.norm) or lex.has("STROKE", s.norm)):
             return None
         if self._sentence_context(s, page) is not None:
             return None

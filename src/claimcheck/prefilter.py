@@ -73,32 +73,64 @@ def _quality(lits: set[str]) -> tuple[int, int]:
 
 
 class Prefilter:
-    """Aho-Corasick over the required literals of every rule pattern."""
+    """Decides cheaply whether a unit of text can hold a rule hit or is about our topic.
 
-    def __init__(self, literals: Iterable[str]) -> None:
+    Stage 1: an Aho-Corasick pass over the literals every rule match (or topic term) needs.
+    Stage 2: the rules' own regular expressions (and the topic terms) over the unit.
+    Both stages are exact: a unit rejected here cannot produce a rule hit in any of its sentences.
+    """
+
+    def __init__(self, literals: Iterable[str], patterns: list) -> None:
         import ahocorasick
 
         self.literals = sorted(set(literals))
+        self.patterns = patterns
         self._auto = ahocorasick.Automaton()
         for lit in self.literals:
             self._auto.add_word(lit, lit)
         self._auto.make_automaton()
 
     @classmethod
-    def from_rules(cls, rules) -> Prefilter | None:
+    def from_rules(cls, rules, topics: tuple[str, ...] = ("STEMCELL", "STROKE")) -> Prefilter | None:
         """None when some pattern has no required literal (then everything must be analysed)."""
+        patterns = rules.literal_patterns() + [rules.lexicon.pattern(t) for t in topics]
         literals: set[str] = set()
-        for pattern in rules.literal_patterns():
+        for pattern in patterns:
+            if has_anchor(pattern.pattern):
+                return None
             req = required_literals(pattern.pattern)
             if not req:
                 return None
             literals |= req
-        return cls(literals)
+        return cls(literals, patterns)
 
     def keep(self, text: str) -> bool:
         for _ in self._auto.iter(text):
-            return True
+            return any(p.search(text) for p in self.patterns)
         return False
+
+
+_EDGES = {C.AT_BEGINNING, C.AT_BEGINNING_STRING, C.AT_END, C.AT_END_STRING}
+
+
+def has_anchor(pattern: str) -> bool:
+    """Start/end anchors would make a match in a sentence differ from a match in its unit."""
+    return _has_anchor(sre_parse.parse(pattern))
+
+
+def _has_anchor(items) -> bool:
+    for op, av in items:
+        if op is C.AT and av in _EDGES:
+            return True
+        if op is C.SUBPATTERN and _has_anchor(av[-1]):
+            return True
+        if op is C.BRANCH and any(_has_anchor(alt) for alt in av[1]):
+            return True
+        if op in (C.MAX_REPEAT, C.MIN_REPEAT) and _has_anchor(av[2]):
+            return True
+        if op in (C.ASSERT, C.ASSERT_NOT) and _has_anchor(av[1]):
+            return True
+    return False
 
 
 def unanchored(rules) -> list[str]:

@@ -229,6 +229,8 @@ def _compile_by_lang(spec: object, lexicon: Lexicon, where: str, *, required: bo
         if not items:
             continue
         expanded = [lexicon.expand(str(p), where) for p in items]
+        if any(_anchored(p) for p in expanded):
+            raise RuleError(f"{where}: {lang} patterns may not use ^, $, \\A or \\Z (they are matched inside sentences)")
         try:
             out[lang] = re.compile("|".join(f"(?:{p})" for p in expanded), re.ASCII)
         except re.error as exc:
@@ -251,3 +253,12 @@ def _example(raw: object, where: str) -> Example:
         marked = (m.start(), m.start() + len(m.group(1)))
         text = plain
     return Example(text=text, marked=marked, page=str(raw.get("page", "")), note=str(raw.get("note", "")))
+
+
+def _anchored(pattern: str) -> bool:
+    from claimcheck.prefilter import has_anchor
+
+    try:
+        return has_anchor(pattern)
+    except re.error:
+        return False

@@ -11,23 +11,20 @@ _EN_STOPWORDS = frozenset(
 _WORD = re.compile(r"[a-z]+")
 
 
+_HAN = re.compile("[\u4e00-\u9fff\u3400-\u4dbf\uf900-\ufaff]")
+_KANA = re.compile("[\u3040-\u30ff]")
+_HANGUL = re.compile("[\uac00-\ud7af\u1100-\u11ff]")
+_LATIN = re.compile("[a-z]")
+_ALPHA = re.compile(r"[^\W\d_]")
+
+
 def detect_language(text: str) -> str:
     """Return 'en', 'zh', 'other' or 'none' for a normalized (folded) paragraph."""
-    han = kana = hangul = latin = other_alpha = 0
-    for c in text:
-        o = ord(c)
-        if 0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF or 0xF900 <= o <= 0xFAFF:
-            han += 1
-        elif 0x3040 <= o <= 0x30FF:
-            kana += 1
-        elif 0xAC00 <= o <= 0xD7AF or 0x1100 <= o <= 0x11FF:
-            hangul += 1
-        elif "a" <= c <= "z":
-            latin += 1
-        elif c.isalpha():
-            other_alpha += 1
-    if han + kana + hangul + latin + other_alpha == 0:
+    alpha = len(_ALPHA.findall(text))
+    if alpha == 0:
         return "none"
+    han, kana, hangul, latin = (len(p.findall(text)) for p in (_HAN, _KANA, _HANGUL, _LATIN))
+    other_alpha = alpha - han - kana - hangul - latin
     if kana > max(2, han // 10) or hangul > han:
         return "other"
     if han and han * 3 >= latin:

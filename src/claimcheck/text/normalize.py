@@ -30,6 +30,14 @@ _CONFUSABLE = frozenset(k for k in map(chr, _HOMOGLYPHS.keys()))
 _DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63", "-"))
 
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_HAN = re.compile(f"[{_CJK}]")
+_ASCII_DROP = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# Characters that need the careful per-character path: controls, invisibles, surrogates, private use.
+_SLOW = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\xad\u034f\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb\ud800-\udfff\ue000-\uf8ff]")
+_CONFUSABLE_RE = re.compile("[" + "".join(sorted(map(chr, _HOMOGLYPHS))) + "]")
+_MIXED_WORD = re.compile(r"[^\W\d_]+")
+_LATIN = re.compile("[a-z]")
+_CURLY_APOSTROPHE = re.compile("(?<=[a-z])[’ʼ](?=[a-z])")
 # Separators inserted inside Chinese keywords: "治 愈", "治-愈", "干·细·胞".
 _CJK_SPLIT = re.compile(rf"(?<=[{_CJK}])[\s\-_.·•*~|/\\]+(?=[{_CJK}])")
 # Single Latin letters spelled apart: "f.d.a", "f d a", "f-d-a", "c.v.a."
@@ -77,34 +85,28 @@ def _fold_chars(text: str, base: int) -> tuple[list[str], list[int]]:
     return chars, offs
 
 
-def _fix_homoglyphs(chars: list[str]) -> None:
+def _fast_fold(text: str, base: int) -> tuple[str, list[int]] | None:
+    """The common case in one pass of C code: text that NFKC and casefold map one-to-one."""
+    if text.isascii():
+        if _ASCII_DROP.search(text):
+            return None
+        return text.lower(), list(range(base, base + len(text)))
+    if _SLOW.search(text) or not unicodedata.is_normalized("NFKC", text):
+        return None
+    folded = text.casefold()
+    if len(folded) != len(text):
+        return None
+    return folded.translate(_DASHES), list(range(base, base + len(text)))
+
+
+def _fix_homoglyphs(text: str) -> str:
     """Map look-alike letters to Latin inside words that mix them with Latin letters."""
-    n = len(chars)
-    i = 0
-    while i < n:
-        if not chars[i].isalpha():
-            i += 1
-            continue
-        j = i
-        has_latin = has_conf = False
-        while j < n and chars[j].isalpha() and not _is_cjk(chars[j]):
-            c = chars[j]
-            if "a" <= c <= "z":
-                has_latin = True
-            elif c in _CONFUSABLE:
-                has_conf = True
-            j += 1
-        if has_latin and has_conf:
-            for k in range(i, j):
-                chars[k] = chars[k].translate(_HOMOGLYPHS)
-        i = max(j, i + 1)
+    return _MIXED_WORD.sub(lambda m: m.group(0).translate(_HOMOGLYPHS) if _LATIN.search(m.group(0)) else m.group(0), text)
 
 
-def _fix_apostrophes(chars: list[str]) -> None:
+def _fix_apostrophes(text: str) -> str:
     """A curly apostrophe between Latin letters ("don’t") becomes ASCII, so English cues match."""
-    for i in range(1, len(chars) - 1):
-        if chars[i] in "’ʼ" and "a" <= chars[i - 1] <= "z" and "a" <= chars[i + 1] <= "z":
-            chars[i] = "'"
+    return _CURLY_APOSTROPHE.sub("'", text)
 
 
 def _is_cjk(c: str) -> bool:
@@ -112,43 +114,45 @@ def _is_cjk(c: str) -> bool:
     return 0x3400 <= o <= 0x9FFF or 0xF900 <= o <= 0xFAFF
 
 
-def _to_simplified(chars: list[str]) -> list[str]:
+def _to_simplified(text: str) -> str:
     """OpenCC t2s; phrase conversion when it keeps the length, else character by character."""
-    if not any(_is_cjk(c) for c in chars):
-        return chars
-    joined = "".join(chars)
-    converted = _t2s().convert(joined)
-    if len(converted) == len(joined):
-        return list(converted)
+    if not _HAN.search(text):
+        return text
+    converted = _t2s().convert(text)
+    if len(converted) == len(text):
+        return converted
     conv = _t2s().convert
-    return [conv(c) if _is_cjk(c) and len(conv(c)) == 1 else c for c in chars]
+    return "".join(conv(c) if _is_cjk(c) and len(conv(c)) == 1 else c for c in text)
 
 
-def _delete(chars: list[str], offs: list[int], pattern: re.Pattern[str], keep: str = "") -> tuple[list[str], list[int]]:
-    """Remove pattern matches (or, with keep='letters', remove only non-letters inside matches)."""
-    text = "".join(chars)
+def _delete(text: str, offs: list[int], pattern: re.Pattern[str], keep_letters: bool = False) -> tuple[str, list[int]]:
+    """Remove pattern matches (with keep_letters, only the non-letters inside matches)."""
     drop: set[int] = set()
     for m in pattern.finditer(text):
-        for k in range(m.start(), m.end()):
-            if keep == "letters" and chars[k].isalpha():
-                continue
-            drop.add(k)
+        drop.update(k for k in range(m.start(), m.end()) if not (keep_letters and text[k].isalpha()))
     if not drop:
-        return chars, offs
-    return [c for k, c in enumerate(chars) if k not in drop], [o for k, o in enumerate(offs) if k not in drop]
+        return text, offs
+    kept = [k for k in range(len(text)) if k not in drop]
+    return "".join(text[k] for k in kept), [offs[k] for k in kept]
 
 
 def fold(text: str, base: int = 0) -> Folded:
     """Normalize `text` for matching; offsets are `base` + index into `text`."""
-    chars, offs = _fold_chars(text, base)
-    if any(c in _CONFUSABLE for c in chars):
-        _fix_homoglyphs(chars)
-    _fix_apostrophes(chars)
-    chars = _to_simplified(chars)
-    chars, offs = _delete(chars, offs, _CJK_SPLIT)
-    chars, offs = _delete(chars, offs, _SPACED_LETTERS, keep="letters")
-    chars, offs = _delete(chars, offs, _SPACES_KEEP_ONE)
-    return Folded("".join(chars), tuple(offs))
+    fast = _fast_fold(text, base)
+    if fast is not None:
+        folded, offs = fast
+    else:
+        chars, offs = _fold_chars(text, base)
+        folded = "".join(chars)
+    if _CONFUSABLE_RE.search(folded):
+        folded = _fix_homoglyphs(folded)
+    if "’" in folded or "ʼ" in folded:
+        folded = _fix_apostrophes(folded)
+    folded = _to_simplified(folded)
+    for pattern, keep_letters in ((_CJK_SPLIT, False), (_SPACED_LETTERS, True), (_SPACES_KEEP_ONE, False)):
+        if pattern.search(folded):
+            folded, offs = _delete(folded, offs, pattern, keep_letters)
+    return Folded(folded, tuple(offs))
 
 
 def t2s(text: str) -> str:

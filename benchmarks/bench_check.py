@@ -1,0 +1,120 @@
+"""Checker speed: throughput vs plain spaCy segmentation, latency, cold start and memory.
+
+Usage: .venv/bin/python benchmarks/bench_check.py [--mb 5] [--skip-memory]
+Prints figures; no assertions (targets are in issue 7).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from corpus_gen import pages  # noqa: E402
+
+SHORT = (
+    "Our stem cell therapy for stroke is approved in Japan and has a 95% success rate with no side effects. "
+    "Patients walk again within weeks. Book now: only 3 places left this month! "
+    "本院干细胞治疗中风已获国家批准，有效率高达95%，无任何副作用。"
+)
+
+
+def throughput(mb: float) -> None:
+    from claimcheck.checker import Checker
+    from claimcheck.text.lang import detect_language
+    from claimcheck.text.normalize import fold
+    from claimcheck.text.segment import Segmenter, split_units
+
+    docs = pages(int(mb * 1_000_000))
+    chars = sum(map(len, docs))
+    checker = Checker()
+    checker.check_text(docs[0])  # warm: build pipelines, load jieba
+    seg = Segmenter()
+    seg.sentences("热身。", "zh")
+    seg.sentences("Warm up.", "en")
+
+    t = time.perf_counter()
+    n_sent = 0
+    for d in docs:
+        for s, e in split_units(d):
+            f = fold(d[s:e])
+            n_sent += len(seg.sentences(f.text, detect_language(f.text)))
+    base = time.perf_counter() - t
+
+    t = time.perf_counter()
+    findings = sum(len(checker.check_text(d).findings) for d in docs)
+    ours = time.perf_counter() - t
+    print(f"corpus: {len(docs)} pages, {chars / 1e6:.2f} M characters")
+    print(f"spaCy segmentation only: {base:.2f} s  ({chars / base / 1e6:.2f} M chars/s, {n_sent} sentences)")
+    print(f"Checker.check_text:      {ours:.2f} s  ({chars / ours / 1e6:.2f} M chars/s, {findings} findings)")
+    print(f"throughput ratio (checker / segmentation): {base / ours:.2f}x")
+
+
+def latency(runs: int = 2000) -> None:
+    from claimcheck.checker import Checker
+
+    text = SHORT[:300]
+    checker = Checker()
+    for _ in range(50):
+        checker.check_text(text)
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        checker.check_text(text)
+        times.append((time.perf_counter() - t) * 1000)
+    times.sort()
+    p = lambda q: times[min(len(times) - 1, int(q * len(times)))]  # noqa: E731
+    print(f"latency of a {len(text)}-char text over {runs} runs: p50 {p(0.5):.2f} ms, p99 {p(0.99):.2f} ms, mean {statistics.mean(times):.2f} ms")
+
+
+def cold_start(runs: int = 5) -> None:
+    exe = Path(sys.executable)
+    cli = exe.with_name("claimcheck")
+
+    def timed(cmd: list[str]) -> float:
+        samples = []
+        for _ in range(runs):
+            t = time.perf_counter()
+            subprocess.run(cmd, capture_output=True, check=False)
+            samples.append(time.perf_counter() - t)
+        return statistics.median(samples)
+
+    base = timed([str(exe), "-c", "import spacy, jieba"])
+    ours = timed([str(cli), "check", "--text", SHORT[:300]])
+    print(f"cold start: python -c 'import spacy, jieba' {base:.2f} s; claimcheck check --text {ours:.2f} s; ratio {ours / base:.2f}x")
+
+
+def memory(mb: int = 20) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "big.txt"
+        text = "\n".join(pages(mb * 1_000_000, seed=11))
+        path.write_text(text, encoding="utf-8")
+        code = (
+            "import resource, sys; from claimcheck import check_text; from claimcheck.inputs import read_file;"
+            f"r = check_text(read_file({str(path)!r})); "
+            "print(len(r.findings), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)"
+        )
+        t = time.perf_counter()
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+        print(f"memory: checking a {path.stat().st_size / 1e6:.1f} MB file: peak RSS {out[1]} MB, {out[0]} findings, {time.perf_counter() - t:.1f} s")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--mb", type=float, default=5)
+    ap.add_argument("--skip-memory", action="store_true")
+    args = ap.parse_args()
+    throughput(args.mb)
+    latency()
+    cold_start()
+    if not args.skip_memory:
+        memory()
+
+
+if __name__ == "__main__":
+    main()
