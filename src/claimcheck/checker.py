@@ -61,7 +61,8 @@ class Checker:
         """Prepare the text and run the rules: the raw evidence, before context is weighed."""
         keep = self.prefilter.keep if self.prefilter else None
         doc = prepare(text, lang=None if lang == "auto" else lang, segmenter=self.segmenter, keep=keep)
-        return doc, [h for s in doc.sentences for h in self.rules.match(s)]
+        pf = self.prefilter
+        return doc, [h for s in doc.sentences for h in self.rules.match(s, pf.candidate_rules(s.norm) if pf else None)]
 
 
 def _load_model():

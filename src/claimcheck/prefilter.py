@@ -7,8 +7,6 @@ exact by construction: a unit it rejects cannot produce a hit.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 try:  # Python 3.11+
     from re import _constants as C  # type: ignore[attr-defined]
     from re import _parser as sre_parse  # type: ignore[attr-defined]
@@ -75,39 +73,56 @@ def _quality(lits: set[str]) -> tuple[int, int]:
 class Prefilter:
     """Decides cheaply whether a unit of text can hold a rule hit or is about our topic.
 
-    Stage 1: an Aho-Corasick pass over the literals every rule match (or topic term) needs.
-    Stage 2: the rules' own regular expressions (and the topic terms) over the unit.
-    Both stages are exact: a unit rejected here cannot produce a rule hit in any of its sentences.
+    Stage 1: one Aho-Corasick pass finds the literals present; each literal points at the patterns
+    that need it. Stage 2: only those candidate patterns run. Both stages are exact: a unit rejected
+    here cannot produce a rule hit in any of its sentences.
     """
 
-    def __init__(self, literals: Iterable[str], patterns: list) -> None:
+    def __init__(self, needs: dict[str, set[int]], patterns: list, owners: list[str | None]) -> None:
         import ahocorasick
 
-        self.literals = sorted(set(literals))
+        self.literals = sorted(needs)
         self.patterns = patterns
+        self.owners = owners  # rule id owning each pattern (None for topic terms)
         self._auto = ahocorasick.Automaton()
-        for lit in self.literals:
-            self._auto.add_word(lit, lit)
+        for lit, ids in needs.items():
+            self._auto.add_word(lit, frozenset(ids))
         self._auto.make_automaton()
 
     @classmethod
     def from_rules(cls, rules, topics: tuple[str, ...] = ("STEMCELL", "STROKE")) -> Prefilter | None:
         """None when some pattern has no required literal (then everything must be analysed)."""
-        patterns = rules.literal_patterns() + [rules.lexicon.pattern(t) for t in topics]
-        literals: set[str] = set()
-        for pattern in patterns:
-            if has_anchor(pattern.pattern):
-                return None
-            req = required_literals(pattern.pattern)
+        patterns: list = []
+        owners: list[str | None] = []
+        for rule in rules.rules:
+            for pattern in rule.patterns.values():
+                patterns.append(pattern)
+                owners.append(rule.id)
+        for topic in topics:
+            patterns.append(rules.lexicon.pattern(topic))
+            owners.append(None)
+        needs: dict[str, set[int]] = {}
+        for i, pattern in enumerate(patterns):
+            req = None if has_anchor(pattern.pattern) else required_literals(pattern.pattern)
             if not req:
                 return None
-            literals |= req
-        return cls(literals, patterns)
+            for lit in req:
+                needs.setdefault(lit, set()).add(i)
+        return cls(needs, patterns, owners)
+
+    def candidates(self, text: str) -> set[int]:
+        """Indexes of the patterns whose required literals occur in `text`."""
+        found: set[int] = set()
+        for _, ids in self._auto.iter(text):
+            found |= ids
+        return found
 
     def keep(self, text: str) -> bool:
-        for _ in self._auto.iter(text):
-            return any(p.search(text) for p in self.patterns)
-        return False
+        return any(self.patterns[i].search(text) for i in self.candidates(text))
+
+    def candidate_rules(self, text: str) -> set[str]:
+        """Ids of the rules that could match `text` (a superset of those that do)."""
+        return {owner for i in self.candidates(text) if (owner := self.owners[i]) is not None}
 
 
 _EDGES = {C.AT_BEGINNING, C.AT_BEGINNING_STRING, C.AT_END, C.AT_END_STRING}

@@ -133,9 +133,12 @@ class RuleSet:
     def packs(self) -> list[str]:
         return sorted({r.pack for r in self.rules})
 
-    def match(self, sentence: Sentence) -> list[Hit]:
+    def match(self, sentence: Sentence, candidates: set[str] | None = None) -> list[Hit]:
+        """Hits of every rule (or only of the `candidates` a prefilter allows) in one sentence."""
         hits: list[Hit] = []
         for rule in self._by_lang.get(sentence.lang, ()):
+            if candidates is not None and rule.id not in candidates:
+                continue
             for m in rule.finditer(sentence):
                 start, end = m.span()
                 if end <= start:

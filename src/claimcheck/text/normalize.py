@@ -34,6 +34,7 @@ _HAN = re.compile(f"[{_CJK}]")
 _ASCII_DROP = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 # Characters that need the careful per-character path: controls, invisibles, surrogates, private use.
 _SLOW = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\xad\u034f\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb\ud800-\udfff\ue000-\uf8ff]")
+_COMPOSING = re.compile("[\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0900-\u0dff\u1100-\u11ff\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\u302a-\u302f\u3099\u309a\ufe20-\ufe2f]")
 _CONFUSABLE_RE = re.compile("[" + "".join(sorted(map(chr, _HOMOGLYPHS))) + "]")
 _MIXED_WORD = re.compile(r"[^\W\d_]+")
 _LATIN = re.compile("[a-z]")
@@ -91,8 +92,17 @@ def _fast_fold(text: str, base: int) -> tuple[str, list[int]] | None:
         if _ASCII_DROP.search(text):
             return None
         return text.lower(), list(range(base, base + len(text)))
-    if _SLOW.search(text) or not unicodedata.is_normalized("NFKC", text):
+    if _SLOW.search(text):
         return None
+    if not unicodedata.is_normalized("NFKC", text):
+        # Without combining marks nothing composes, so every character maps to at least one; if the
+        # length is unchanged, each maps to exactly one ("ＦＤＡ" -> "FDA") and offsets stay 1:1.
+        if _COMPOSING.search(text):
+            return None
+        normalized = unicodedata.normalize("NFKC", text)
+        if len(normalized) != len(text):
+            return None
+        text = normalized
     folded = text.casefold()
     if len(folded) != len(text):
         return None

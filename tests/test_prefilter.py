@@ -1,0 +1,73 @@
+"""The prefilter only saves work: findings are identical with and without it."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from claimcheck.prefilter import Prefilter, has_anchor, required_literals
+from conftest import DATA, EXAMPLES, ROOT
+
+
+@pytest.fixture(scope="module")
+def unfiltered(checker):
+    from claimcheck.checker import Checker
+
+    return Checker(rules=checker.rules, kb=checker.kb, prefilter=False)
+
+
+def _sig(report):
+    return [(f.category, f.severity, f.start, f.end, f.rule_id, f.confidence) for f in report.findings]
+
+
+def test_identical_on_the_labeled_corpus(checker, unfiltered):
+    texts = [
+        json.loads(line)["text"]
+        for path in sorted((ROOT / "corpora" / "sentences").glob("*.jsonl"))
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+    assert len(texts) > 1000
+    diffs = [t for t in texts if _sig(checker.check_text(t)) != _sig(unfiltered.check_text(t))]
+    assert not diffs, diffs[:5]
+
+
+def test_identical_on_whole_documents(checker, unfiltered):
+    paths = sorted(EXAMPLES.glob("*.txt")) + sorted((DATA / "pages").glob("*.txt"))
+    joined = "\n\n".join(p.read_text(encoding="utf-8") for p in paths)
+    for text in [p.read_text(encoding="utf-8") for p in paths] + [joined]:
+        assert _sig(checker.check_text(text)) == _sig(unfiltered.check_text(text))
+
+
+def test_prefilter_is_active_and_rejects_ordinary_text(checker):
+    assert checker.prefilter is not None, "some rule pattern has no required literal"
+    assert not checker.prefilter.keep("the cafeteria opens at nine and parking is free")
+    assert checker.prefilter.keep("our stem cells cure stroke")
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        ("fda approved", {"fda approved"}),
+        ("(?:cure|heal)s?", {"cure", "heal"}),
+        ("(?:cure|heal)s? stroke", {" stroke"}),
+        ("a?b", {"b"}),
+        ("x*", None),
+        ("[ab]c", {"c"}),
+    ],
+)
+def test_required_literals(pattern, expected):
+    assert required_literals(pattern) == expected
+
+
+def test_anchors_are_detected():
+    assert has_anchor("^our") and has_anchor("x$") and not has_anchor("[^a]b")
+
+
+def test_prefilter_class_keeps_only_matching_units():
+    import re
+
+    pf = Prefilter({"fda": {0}}, [re.compile("fda approved")], ["r1"])
+    assert pf.keep("fda approved") and not pf.keep("fda said") and not pf.keep("nothing")
+    assert pf.candidate_rules("fda said") == {"r1"} and pf.candidate_rules("nothing") == set()
