@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 from claimcheck.decide import Decider
 from claimcheck.errors import InputError
 from claimcheck.knowledge import KnowledgeBase
@@ -11,6 +13,7 @@ from claimcheck.rules import RuleSet
 from claimcheck.text.segment import Segmenter, prepare
 
 MAX_CHARS = 25_000_000
+_UNLOADED = object()
 
 
 class Checker:
@@ -31,7 +34,8 @@ class Checker:
         self.segmenter = Segmenter()
         self.prefilter = Prefilter.from_rules(self.rules) if prefilter else None
         self.facts_as_of = self.kb.as_of()
-        self.model = _load_model() if model is True else (model or None)
+        self._model = model if model is not True else _UNLOADED
+        self._model_lock = threading.Lock()
 
     def check_text(self, text: str, *, lang: str | None = None, source: dict | None = None) -> Report:
         """Check one text; `lang` ('en', 'zh' or None/'auto') forces the language of every paragraph."""
@@ -43,7 +47,7 @@ class Checker:
             raise InputError(f"unknown language {lang!r}: use auto, en or zh")
         doc, hits = self.detect(text, lang=lang)
         scores = None
-        if self.model is not None and doc.sentences:
+        if doc.sentences and self.model is not None:
             sents = doc.sentences
             scores = dict(zip((s.index for s in sents), self.model.score([s.norm for s in sents], [s.lang for s in sents]), strict=True))
         findings, suppressed = self.decider.decide(doc, hits, scores, model_name=getattr(self.model, "name", ""))
@@ -56,6 +60,15 @@ class Checker:
             suppressed=tuple(suppressed),
             source=dict(source or {}),
         )
+
+    @property
+    def model(self):
+        """The classifier, loaded on first use (so text with nothing to score never pays for it)."""
+        if self._model is _UNLOADED:
+            with self._model_lock:
+                if self._model is _UNLOADED:
+                    self._model = _load_model()
+        return self._model or None
 
     def detect(self, text: str, *, lang: str | None = None) -> tuple[Document, list[Hit]]:
         """Prepare the text and run the rules: the raw evidence, before context is weighed."""

@@ -209,24 +209,15 @@ def evaluate(
 
 
 def main() -> None:
-    """Console entry point: run the app, turning every expected error into a message and an exit code."""
+    """Console entry point: click reports usage errors (exit 2); our errors become one line and a code."""
     try:
-        app(standalone_mode=False)
-    except typer.Exit as exc:
-        sys.exit(exc.exit_code)
+        app()  # standalone: exits with the command's code
     except ClaimcheckError as exc:
         Console(stderr=True, highlight=False).print(f"[bold red]error:[/] {exc}", markup=True)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         Console(stderr=True).print("interrupted")
         sys.exit(130)
-    except Exception as exc:  # click's usage errors and anything unexpected: one line, no traceback
-        import click
-
-        if isinstance(exc, click.exceptions.ClickException):
-            exc.show()
-            sys.exit(EXIT_USAGE)
-        if isinstance(exc, click.exceptions.Abort):
-            sys.exit(130)
+    except Exception as exc:  # anything unexpected: one line, no traceback
         Console(stderr=True, highlight=False).print(f"[bold red]internal error:[/] {type(exc).__name__}: {exc}", markup=True)
         sys.exit(EXIT_INTERNAL)

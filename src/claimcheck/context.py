@@ -37,6 +37,7 @@ class Cues:
     other_subject: re.Pattern[str]
     indication: re.Pattern[str]
     quoted: re.Pattern[str]
+    comparison: re.Pattern[str]
 
 
 def _alt(items: list[str] | None) -> re.Pattern[str]:
@@ -65,6 +66,7 @@ def load_cues(path: Path | None = None) -> dict[str, Cues]:
                 other_subject=_alt(d["other_subject"][lang]),
                 indication=_alt(d["other_subject"][f"indication_{lang}"]),
                 quoted=_alt(d["quoted"]),
+                comparison=_alt(d["other_subject"][f"comparison_{lang}"]),
             )
             for lang in ("en", "zh")
         }

@@ -119,7 +119,7 @@ class Decider:
                     kept.append((h, severity, conf, notes))
             if kept:
                 findings.extend(self._merge(doc, sent, kept))
-            elif score is not None:
+            elif score is not None and sent.index not in by_sentence:  # context already ruled on rule hits
                 extra = self._model_finding(sent, score, page, model_name)
                 if extra is not None:
                     findings.append(extra)
@@ -146,9 +146,10 @@ class Decider:
         if score.p_claim < combo.flag or score.category not in self.categories:
             return None
         lex = self.rules.lexicon
-        # Only sentences that name the topic: the prefilter keeps every unit that does, so results are
-        # the same with and without it.
-        if not (lex.has("STEMCELL", s.norm) or lex.has("STROKE", s.norm)):
+        # Only sentences with topic or claim words (the prefilter keeps every unit that has them, so results
+        # are the same with and without it), on the topic by themselves or by their page.
+        on_topic = lex.has("STEMCELL", s.norm) or lex.has("STROKE", s.norm)
+        if not (on_topic or ("stemcell" in page.topics and lex.has("CLAIM_HINT", s.norm))):
             return None
         if self._sentence_context(s, page) is not None:
             return None
@@ -178,7 +179,7 @@ class Decider:
         cues = self.cues[s.lang]
         for kind, pattern in (
             ("caution", cues.caution),
-            ("negation", cues.subject_negation),
+            ("negation", cues.negation),  # a paraphrase the model alone flags must not hedge or deny
             ("hypothetical", cues.hypothetical),
         ):
             m = pattern.search(s.norm)
@@ -204,7 +205,7 @@ class Decider:
         has_stroke = lex.has("STROKE", s.norm)
 
         if h.category in _SUBJECT_BOUND and not has_stem:
-            m = cues.other_subject.search(s.norm)
+            m = next((m for m in cues.other_subject.finditer(s.norm) if not cues.comparison.search(s.norm[: m.start()])), None)
             if m:
                 return None, 0.0, (ContextNote("other_subject", m.group(0), "suppressed"),)
         if h.category in _APPROVAL:

@@ -90,7 +90,7 @@ class Prefilter:
         self._auto.make_automaton()
 
     @classmethod
-    def from_rules(cls, rules, topics: tuple[str, ...] = ("STEMCELL", "STROKE")) -> Prefilter | None:
+    def from_rules(cls, rules, topics: tuple[str, ...] = ("STEMCELL", "STROKE", "CLAIM_HINT")) -> Prefilter | None:
         """None when some pattern has no required literal (then everything must be analysed)."""
         patterns: list = []
         owners: list[str | None] = []

@@ -14,17 +14,24 @@ from claimcheck.errors import ClaimcheckError, FetchError, InputError
 
 log = logging.getLogger("claimcheck.serve")
 
-# FetchError.reason -> status: the caller's fault (a URL we refuse) is 400; an upstream failure is 502/504.
+# FetchError.reason -> status: a URL we refuse to fetch is the caller's to fix (400); a page the site will not
+# let us fetch (robots.txt) is 403; anything that went wrong upstream is 502, or 504 when it was too slow.
 FETCH_STATUS = {
-    "private_address": 400,
     "bad_url": 400,
-    "invalid_url": 400,
-    "unsupported_scheme": 400,
-    "scheme": 400,
+    "bad_scheme": 400,
+    "blocked_address": 400,
+    "private_address": 400,
     "robots": 403,
+    "robots_disallowed": 403,
     "timeout": 504,
 }
-HTTP_CODES = {404: "not_found", 405: "method_not_allowed", 413: "too_large", 415: "unsupported_media_type", 501: "not_available"}
+HTTP_CODES = {
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "too_large",
+    415: "unsupported_media_type",
+    501: "not_available",
+}
 _TOO_LONG = {"string_too_long", "too_long"}
 
 
@@ -51,7 +58,10 @@ async def _validation(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     errors = list(exc.errors())
     kinds = {e.get("type") for e in errors}
-    details = [{"loc": [str(p) for p in e.get("loc", ())], "type": str(e.get("type")), "msg": str(e.get("msg"))} for e in errors]
+    details = [
+        {"loc": [str(p) for p in e.get("loc", ())], "type": str(e.get("type")), "msg": str(e.get("msg"))}
+        for e in errors
+    ]
     if "json_invalid" in kinds:
         return error_response(400, "bad_json", "the request body is not valid JSON", details)
     if kinds & _TOO_LONG:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic.json_schema import SkipJsonSchema
 
 MAX_BODY_BYTES = 2 * 1024 * 1024
 MAX_TEXT_CHARS = 200_000
@@ -18,11 +19,18 @@ Lang = Literal["auto", "en", "zh"]
 class CheckRequest(BaseModel):
     """Exactly one of `text` or `url`; `lang` forces the language (default: detect per paragraph)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"oneOf": [{"required": ["text"]}, {"required": ["url"]}]}
+    )
 
-    text: str | None = Field(None, max_length=MAX_TEXT_CHARS, description="The text to check.")
-    url: str | None = Field(None, max_length=MAX_URL_CHARS, description="An http(s) page to fetch and check.")
-    lang: Lang | None = Field(None, description="auto, en or zh.")
+    # null is accepted for an absent field, but the document only advertises strings
+    text: Annotated[str, Field(max_length=MAX_TEXT_CHARS)] | SkipJsonSchema[None] = Field(
+        None, description="The text to check."
+    )
+    url: Annotated[str, Field(max_length=MAX_URL_CHARS)] | SkipJsonSchema[None] = Field(
+        None, description="An http(s) page to fetch and check."
+    )
+    lang: Lang | SkipJsonSchema[None] = Field(None, description="auto (default), en or zh.")
 
     @model_validator(mode="after")
     def _one_source(self) -> CheckRequest:
@@ -37,7 +45,7 @@ class BatchRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     texts: list[Annotated[str, Field(max_length=MAX_BATCH_TEXT_CHARS)]] = Field(..., min_length=1, max_length=MAX_BATCH)
-    lang: Lang | None = None
+    lang: Lang | SkipJsonSchema[None] = Field(None, description="auto (default), en or zh.")
 
 
 class ErrorDetail(BaseModel):
