@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from conftest import EXAMPLES, REFERENCE
+from testpaths import EXAMPLES, REFERENCE
 
 
 def test_reference_article_is_cautionary(checker):

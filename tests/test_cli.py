@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from conftest import EXAMPLES
+from testpaths import EXAMPLES
 
 CLI = [sys.executable, "-m", "claimcheck"]
 

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from claimcheck.prefilter import Prefilter, has_anchor, required_literals
-from conftest import DATA, EXAMPLES, ROOT
+from testpaths import DATA, EXAMPLES, ROOT
 
 
 @pytest.fixture(scope="module")

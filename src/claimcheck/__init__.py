@@ -60,15 +60,15 @@ def check_url(url: str, **options: Any) -> Report:
 
 
 def audit(urls, **options: Any):
-    """Audit many sites; yields one page result as each page completes (see claimcheck.audit)."""
-    from claimcheck.audit import audit as _audit
+    """Audit many sites; yields one page result as each page completes (see claimcheck.siteaudit)."""
+    from claimcheck.siteaudit import audit as _audit
 
     return _audit(urls, checker=default_checker(), **options)
 
 
 def audit_async(urls, **options: Any):
     """Async form of `audit`: an async iterator of page results."""
-    from claimcheck.audit import audit_async as _audit_async
+    from claimcheck.siteaudit import audit_async as _audit_async
 
     return _audit_async(urls, checker=default_checker(), **options)
 

@@ -10,7 +10,7 @@ from claimcheck.knowledge import KnowledgeBase
 from claimcheck.model import Document, Hit, Report
 from claimcheck.prefilter import Prefilter
 from claimcheck.rules import RuleSet
-from claimcheck.text.segment import Segmenter, prepare
+from claimcheck.text.segment import Segmenter, Unit, fold_units, prepare
 
 MAX_CHARS = 25_000_000
 _UNLOADED = object()
@@ -45,12 +45,14 @@ class Checker:
             raise InputError(f"text is too long ({len(text):,} characters; the limit is {MAX_CHARS:,})")
         if lang not in (None, "auto", "en", "zh"):
             raise InputError(f"unknown language {lang!r}: use auto, en or zh")
-        doc, hits = self.detect(text, lang=lang)
+        doc, hits, model_units = self._analyse(text, lang)
         scores = None
         if doc.sentences and self.model is not None:
             sents = doc.sentences
             scores = dict(zip((s.index for s in sents), self.model.score([s.norm for s in sents], [s.lang for s in sents]), strict=True))
-        findings, suppressed = self.decider.decide(doc, hits, scores, model_name=getattr(self.model, "name", ""))
+        findings, suppressed = self.decider.decide(
+            doc, hits, scores, model_name=getattr(self.model, "name", ""), model_units=model_units
+        )
         return Report(
             findings=tuple(findings),
             language=doc.language,
@@ -72,10 +74,37 @@ class Checker:
 
     def detect(self, text: str, *, lang: str | None = None) -> tuple[Document, list[Hit]]:
         """Prepare the text and run the rules: the raw evidence, before context is weighed."""
-        keep = self.prefilter.keep if self.prefilter else None
-        doc = prepare(text, lang=None if lang == "auto" else lang, segmenter=self.segmenter, keep=keep)
+        doc, hits, _ = self._analyse(text, lang)
+        return doc, hits
+
+    def _analyse(self, text: str, lang: str | None) -> tuple[Document, list[Hit], frozenset[int]]:
+        """Fold all units; segment only those a rule could match or the classifier finds claim-like."""
+        units = fold_units(text, None if lang == "auto" else lang)
+        model_units = self._model_gate(units)
         pf = self.prefilter
-        return doc, [h for s in doc.sentences for h in self.rules.match(s, pf.candidate_rules(s.norm) if pf else None)]
+
+        def keep(us: list[Unit]) -> list[bool]:
+            if pf is None:
+                return [True] * len(us)
+            return [u.index in model_units or pf.keep(u.folded.text) for u in us]
+
+        doc = prepare(text, segmenter=self.segmenter, keep=keep, units=units)
+        hits = [h for s in doc.sentences for h in self.rules.match(s, pf.candidate_rules(s.norm) if pf else None)]
+        return doc, hits, model_units
+
+    def _model_gate(self, units: list[Unit]) -> frozenset[int]:
+        """Units with topic or claim words that the classifier, scoring whole units in one batch, finds
+        claim-like: only their sentences may yield classifier-only findings."""
+        lex = self.rules.lexicon
+        candidates = [
+            u for u in units
+            if u.lang in ("en", "zh") and any(lex.has(name, u.folded.text) for name in ("STEMCELL", "STROKE", "CLAIM_HINT"))
+        ]
+        if not candidates or self.model is None:
+            return frozenset()
+        scores = self.model.score([u.folded.text for u in candidates], [u.lang for u in candidates])
+        gate = self.decider.combination.unit_gate
+        return frozenset(u.index for u, sc in zip(candidates, scores, strict=True) if sc.p_claim >= gate)
 
 
 def _load_model():

@@ -110,7 +110,10 @@ def rules_list(pack: str = typer.Argument(None, help="Only this pack.")) -> None
     table = Table("rule", "category", "severity", "languages", "examples (match/no-match)")
     for r in ruleset.rules:
         table.add_row(r.id, r.category, r.severity, ",".join(r.languages), f"{len(r.must_match)}/{len(r.must_not_match)}")
-    _out().print(table)
+    out = _out()
+    if not out.is_terminal:
+        out.width = 160  # piped: keep ids whole
+    out.print(table)
 
 
 @rules_app.command("test")
@@ -165,7 +168,7 @@ def audit(
     allow_private: bool = typer.Option(False, "--allow-private", help="Allow private and loopback addresses."),
 ) -> None:
     """Audit a list of sites; resumable. Exit 1 if any site is flagged, 0 if none, 2 on bad usage."""
-    from claimcheck.audit import run_cli
+    from claimcheck.siteaudit import run_cli
 
     code = run_cli(sites_file, out, max_pages=max_pages, depth=depth, concurrency=concurrency, allow_private=allow_private)
     raise typer.Exit(code)
@@ -191,7 +194,7 @@ def train(
     out: Path = typer.Option(None, "--out", help="Where to write the model (default: the package's models/)."),
 ) -> None:
     """Rebuild the classifier from the labeled corpus, reproducibly (fixed seeds)."""
-    from claimcheck.classify import train_cli
+    from claimcheck.train import train_cli
 
     raise typer.Exit(train_cli(corpus, out, _out()))
 

@@ -26,6 +26,7 @@ class Cues:
     negation: re.Pattern[str]
     negation_after: re.Pattern[str]
     subject_negation: re.Pattern[str]
+    denial: re.Pattern[str]
     caution: re.Pattern[str]
     question: re.Pattern[str]
     not_question: re.Pattern[str]
@@ -55,6 +56,7 @@ def load_cues(path: Path | None = None) -> dict[str, Cues]:
                 negation=_alt(d["negation"][lang]),
                 negation_after=_alt(d["negation"][f"after_{lang}"]),
                 subject_negation=_alt(d["subject_negation"][lang]),
+                denial=_alt(d["denial"][lang]),
                 caution=_alt(d["caution"][lang]),
                 question=_alt(d["question"][lang]),
                 not_question=_alt(d["question"]["not_question"][lang]),

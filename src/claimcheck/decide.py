@@ -7,6 +7,7 @@ selling page). Every decision is recorded as a ContextNote so the report can say
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
@@ -50,6 +51,8 @@ class Combination:
     medium: float = 0.95  # ... and medium (not low) severity at or above this
     cautionary: float = 0.15  # a rule hit in a sentence scored below this is down-graded
     veto: float = 0.03  # ... and below this it is suppressed
+    category_min: float = 0.5  # a classifier-only finding also needs this confidence in its category
+    unit_gate: float = 0.5  # a unit (line or paragraph) scored below this gets no classifier-only finding
 
 
 def load_categories(path: Path | None = None) -> tuple[dict[str, CategoryInfo], Combination]:
@@ -85,8 +88,9 @@ class Decider:
                     topics.add(name.lower())
             cues = self.cues.get(lang)
             if cues is not None:
-                promo += bool(cues.promotion.search(norm))
-                caution += bool(cues.caution.search(norm))
+                is_promo, is_caution = _stance(cues, norm)
+                promo += is_promo
+                caution += is_caution
         return PageContext(frozenset(topics), promo >= 2 and promo >= caution)
 
     def decide(
@@ -96,8 +100,12 @@ class Decider:
         scores: dict[int, SentenceScore] | None = None,
         *,
         model_name: str = "",
+        model_units: frozenset[int] = frozenset(),
     ) -> tuple[list[Finding], list[Suppressed]]:
-        """Weigh context for every hit; with classifier `scores`, combine both kinds of evidence."""
+        """Weigh context for every hit; with classifier `scores`, combine both kinds of evidence.
+
+        Classifier-only findings come only from `model_units`, the units the classifier itself let through.
+        """
         page = self.page_context(doc)
         scores = scores or {}
         by_sentence: dict[int, list[Hit]] = defaultdict(list)
@@ -119,7 +127,7 @@ class Decider:
                     kept.append((h, severity, conf, notes))
             if kept:
                 findings.extend(self._merge(doc, sent, kept))
-            elif score is not None and sent.index not in by_sentence:  # context already ruled on rule hits
+            elif score is not None and sent.unit in model_units and sent.index not in by_sentence:
                 extra = self._model_finding(sent, score, page, model_name)
                 if extra is not None:
                     findings.append(extra)
@@ -143,7 +151,7 @@ class Decider:
     def _model_finding(self, s: Sentence, score: SentenceScore, page: PageContext, name: str) -> Finding | None:
         """A sentence the classifier scores high with no rule hit: a finding of at most medium severity."""
         combo = self.combination
-        if score.p_claim < combo.flag or score.category not in self.categories:
+        if score.p_claim < combo.flag or score.p_category < combo.category_min or score.category not in self.categories:
             return None
         lex = self.rules.lexicon
         # Only sentences with topic or claim words (the prefilter keeps every unit that has them, so results
@@ -230,17 +238,20 @@ class Decider:
         scope_before = s.norm[scope_lo:lo]
         scope_text = s.norm[scope_lo:lo] + " " + s.norm[hi:scope_hi]
 
-        for kind, m in (
+        # A trigger that is itself a negative claim ("no side effects", "won't reject") is not negated by
+        # the negators around it: lists like "no surgery, no pain, no side effects" stay claims.
+        negative_claim = cues.negation.match(s.norm, lo) is not None
+        negations = (("negation", cues.denial.search(scope_before)),) if negative_claim else (
             ("negation", last_match(cues.negation, before)),
             ("negation", cues.negation_after.search(after[:24])),
             ("negation", cues.subject_negation.search(scope_before)),
-            ("caution", cues.caution.search(scope_text)),
-        ):
+        )
+        for kind, m in (*negations, ("caution", cues.caution.search(scope_text))):
             if m:
                 return None, 0.0, (*notes, ContextNote(kind, m.group(0).strip(), "suppressed"))
         if cues.question.search(s.norm) and not cues.not_question.search(s.norm):
             return None, 0.0, (*notes, ContextNote("question", s.norm[-12:].strip(), "suppressed"))
-        m = cues.hypothetical.search(scope_text)
+        m = cues.hypothetical.search(scope_before + " " + after)  # a later clause ("if not, refund") is not
         if m:
             return None, 0.0, (*notes, ContextNote("hypothetical", m.group(0), "suppressed"))
 
@@ -253,7 +264,7 @@ class Decider:
             notes.append(ContextNote("quoted", quote.group(0)[:40], "downgraded"))
         for kind, pattern, applies in (
             ("research", cues.research, h.category in _RESULT),
-            ("reported", cues.reported, True),
+            ("reported", cues.reported, h.category != "testimonial"),  # testimonials are reported speech
         ):
             m = pattern.search(scope_text) if applies else None
             if m and not promo_here:
@@ -311,11 +322,15 @@ class Decider:
 
 
 def _norm_span(s: Sentence, h: Hit) -> tuple[int, int]:
-    """Positions of the hit inside the sentence's normalized text."""
-    offs = s.offsets
-    lo = next((i for i, o in enumerate(offs) if o >= h.span.start), len(offs))
-    hi = next((i for i in range(lo, len(offs)) if offs[i] >= h.span.end), len(offs))
-    return lo, hi
+    """Positions of the hit inside the sentence's normalized text (offsets are non-decreasing)."""
+    lo = bisect_left(s.offsets, h.span.start)
+    return lo, max(lo, bisect_left(s.offsets, h.span.end, lo))
+
+
+@lru_cache(maxsize=16384)
+def _stance(cues: Cues, norm: str) -> tuple[bool, bool]:
+    """Whether a unit sells and whether it warns (cached: boilerplate repeats across pages)."""
+    return cues.promotion.search(norm) is not None, cues.caution.search(norm) is not None
 
 
 def _lower(severity: str | None) -> str | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -41,9 +42,10 @@ class Sentence:
     end: int
     text: str  # exact slice of the original input
     norm: str  # NFKC, casefolded, Simplified, evasion-folded form used by the detectors
-    offsets: tuple[int, ...]  # offsets[i] = original index of norm[i]; len == len(norm)
+    offsets: Sequence[int]  # offsets[i] = original index of norm[i]; len == len(norm) (a range when 1:1)
     lang: str  # "en" | "zh" | "other"
     script: str = ""  # "Hans" | "Hant" | "" (Chinese only)
+    unit: int = 0  # index of the unit (line or paragraph) it comes from
 
     def span_of(self, start: int, end: int) -> Span:
         """Map a [start, end) range in `norm` back to the original text."""

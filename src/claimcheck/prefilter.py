@@ -7,6 +7,8 @@ exact by construction: a unit it rejects cannot produce a hit.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 try:  # Python 3.11+
     from re import _constants as C  # type: ignore[attr-defined]
     from re import _parser as sre_parse  # type: ignore[attr-defined]
@@ -88,9 +90,10 @@ class Prefilter:
         for lit, ids in needs.items():
             self._auto.add_word(lit, frozenset(ids))
         self._auto.make_automaton()
+        self.keep = lru_cache(maxsize=16384)(self._keep)  # pages repeat boilerplate lines
 
     @classmethod
-    def from_rules(cls, rules, topics: tuple[str, ...] = ("STEMCELL", "STROKE", "CLAIM_HINT")) -> Prefilter | None:
+    def from_rules(cls, rules, topics: tuple[str, ...] = ()) -> Prefilter | None:
         """None when some pattern has no required literal (then everything must be analysed)."""
         patterns: list = []
         owners: list[str | None] = []
@@ -117,7 +120,8 @@ class Prefilter:
             found |= ids
         return found
 
-    def keep(self, text: str) -> bool:
+    def _keep(self, text: str) -> bool:
+        """Whether some rule pattern matches `text`."""
         return any(self.patterns[i].search(text) for i in self.candidates(text))
 
     def candidate_rules(self, text: str) -> set[str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -100,7 +101,7 @@ class Lexicon:
         return compiled
 
     def has(self, name: str, text: str) -> bool:
-        return self.pattern(name).search(text) is not None
+        return _has_cached(self.pattern(name), text)
 
 
 class RuleSet:
@@ -265,3 +266,8 @@ def _anchored(pattern: str) -> bool:
         return has_anchor(pattern)
     except re.error:
         return False
+
+
+@lru_cache(maxsize=65536)
+def _has_cached(pattern: re.Pattern[str], text: str) -> bool:
+    return pattern.search(text) is not None

@@ -14,7 +14,6 @@ from urllib.parse import urljoin
 from bs4 import BeautifulSoup, NavigableString, Tag
 from bs4.element import PreformattedString
 
-
 SKIP_TAGS = frozenset(
     "script style template noscript iframe frame frameset svg math canvas object embed applet audio video "
     "select option textarea head link meta base input map".split()

@@ -19,17 +19,23 @@ from claimcheck.errors import FetchError
 
 ALLOWED_SCHEMES = ("http", "https")
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
 def check_scheme(url: str) -> None:
     """Refuse anything but an absolute http or https URL with a host."""
+    if any(ord(c) < 32 or ord(c) == 127 for c in url):
+        raise FetchError(f"not a valid URL (control characters): {url[:200]!r}", "bad_url")
     try:
         parts = urlsplit(url)
         host = parts.hostname
+        _ = parts.port  # raises on a port out of range
     except ValueError as exc:
-        raise FetchError(f"not a valid URL: {url!r} ({exc})", "bad_url") from None
+        raise FetchError(f"not a valid URL: {url[:200]!r} ({exc})", "bad_url") from None
     if parts.scheme.lower() not in ALLOWED_SCHEMES:
-        raise FetchError(f"only http and https URLs are fetched, not {parts.scheme or 'no scheme'!r}: {url}", "bad_scheme")
+        raise FetchError(
+            f"only http and https URLs are fetched, not {parts.scheme or 'no scheme'!r}: {url}", "bad_scheme"
+        )
     if not host:
         raise FetchError(f"the URL has no host: {url}", "bad_url")
 
@@ -50,15 +56,22 @@ def blocked_reason(ip: IPAddress) -> str | None:
     return next((name for name, hit in checks if hit), None)
 
 
-def check_addresses(host: str, addresses: Iterable[str], *, allow_private: bool) -> list[str]:
-    """Return the addresses if every one is allowed; one blocked address refuses the host."""
+def check_addresses(
+    host: str, addresses: Iterable[str], *, allow_private: bool, allowed: tuple[IPNetwork, ...] = ()
+) -> list[str]:
+    """Return the addresses if every one is allowed; one blocked address refuses the host.
+
+    `allowed` lists networks trusted even though private (an intranet mirror, a test server)."""
     checked = list(dict.fromkeys(addresses))
     if not checked:
         raise FetchError(f"{host} did not resolve to any address", "dns")
     if allow_private:
         return checked
     for text in checked:
-        reason = blocked_reason(ipaddress.ip_address(text.split("%", 1)[0]))
+        ip = ipaddress.ip_address(text.split("%", 1)[0])
+        if any(ip in net for net in allowed):
+            continue
+        reason = blocked_reason(ip)
         if reason:
             raise FetchError(
                 f"refused {host}: it resolves to {text}, a {reason} address (use --allow-private to allow)",
@@ -82,9 +95,12 @@ async def resolve(host: str, port: int, *, timeout: float | None = None) -> list
 class GuardedBackend(httpcore.AsyncNetworkBackend):
     """An httpcore network backend that resolves, checks every address, then connects to a checked IP."""
 
-    def __init__(self, inner: httpcore.AsyncNetworkBackend, *, allow_private: bool) -> None:
+    def __init__(
+        self, inner: httpcore.AsyncNetworkBackend, *, allow_private: bool, allowed: tuple[IPNetwork, ...] = ()
+    ) -> None:
         self._inner = inner
         self._allow_private = allow_private
+        self._allowed = allowed
 
     async def connect_tcp(
         self,
@@ -95,7 +111,8 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         socket_options: Iterable[Any] | None = None,
     ) -> httpcore.AsyncNetworkStream:
         """Connect to the first reachable checked address (TLS still verifies the original host name)."""
-        addresses = check_addresses(host, await resolve(host, port, timeout=timeout), allow_private=self._allow_private)
+        resolved = await resolve(host, port, timeout=timeout)
+        addresses = check_addresses(host, resolved, allow_private=self._allow_private, allowed=self._allowed)
         error: Exception | None = None
         for address in addresses:
             try:
@@ -113,9 +130,15 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         await self._inner.sleep(seconds)
 
 
-def install(transport: Any, *, allow_private: bool) -> None:
+def parse_networks(networks: Iterable[str]) -> tuple[IPNetwork, ...]:
+    """Trusted networks from strings such as '10.0.0.0/8' or '192.168.1.20'."""
+    return tuple(ipaddress.ip_network(n, strict=False) for n in networks)
+
+
+def install(transport: Any, *, allow_private: bool, allowed: Iterable[str] = ()) -> None:
     """Put the guard in front of an httpx.AsyncHTTPTransport's connection pool (fails loudly if httpx changes)."""
     pool = transport._pool
     if not hasattr(pool, "_network_backend"):
         raise RuntimeError("this httpx/httpcore version has no pluggable network backend; cannot guard addresses")
-    pool._network_backend = GuardedBackend(pool._network_backend, allow_private=allow_private)
+    backend = GuardedBackend(pool._network_backend, allow_private=allow_private, allowed=parse_networks(allowed))
+    pool._network_backend = backend

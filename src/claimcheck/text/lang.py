@@ -6,7 +6,8 @@ import re
 
 _EN_STOPWORDS = frozenset(
     "the a an and or of to in on for is are was were be been it this that with by as at from our your we you"
-    " they he she his her their can will not no has have had do does did than but if so all any".split()
+    " they he she his her their can will not no has have had do does did than but if so all any my i me after"
+    " could now its within just only more most per up out about into over also who what when how why get see".split()
 )
 _WORD = re.compile(r"[a-z]+")
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from array import array
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -52,7 +54,7 @@ class Folded:
     """Normalized text plus, for each of its characters, the index of the original character."""
 
     text: str
-    offsets: tuple[int, ...]
+    offsets: Sequence[int]  # a range when the mapping is 1:1 (no memory per character), else an array
 
 
 @lru_cache(maxsize=1)
@@ -86,12 +88,12 @@ def _fold_chars(text: str, base: int) -> tuple[list[str], list[int]]:
     return chars, offs
 
 
-def _fast_fold(text: str, base: int) -> tuple[str, list[int]] | None:
+def _fast_fold(text: str, base: int) -> tuple[str, Sequence[int]] | None:
     """The common case in one pass of C code: text that NFKC and casefold map one-to-one."""
     if text.isascii():
         if _ASCII_DROP.search(text):
             return None
-        return text.lower(), list(range(base, base + len(text)))
+        return text.lower(), range(base, base + len(text))
     if _SLOW.search(text):
         return None
     if not unicodedata.is_normalized("NFKC", text):
@@ -106,7 +108,7 @@ def _fast_fold(text: str, base: int) -> tuple[str, list[int]] | None:
     folded = text.casefold()
     if len(folded) != len(text):
         return None
-    return folded.translate(_DASHES), list(range(base, base + len(text)))
+    return folded.translate(_DASHES), range(base, base + len(text))
 
 
 def _fix_homoglyphs(text: str) -> str:
@@ -135,7 +137,7 @@ def _to_simplified(text: str) -> str:
     return "".join(conv(c) if _is_cjk(c) and len(conv(c)) == 1 else c for c in text)
 
 
-def _delete(text: str, offs: list[int], pattern: re.Pattern[str], keep_letters: bool = False) -> tuple[str, list[int]]:
+def _delete(text: str, offs: Sequence[int], pattern: re.Pattern[str], keep_letters: bool = False) -> tuple[str, Sequence[int]]:
     """Remove pattern matches (with keep_letters, only the non-letters inside matches)."""
     drop: set[int] = set()
     for m in pattern.finditer(text):
@@ -143,7 +145,7 @@ def _delete(text: str, offs: list[int], pattern: re.Pattern[str], keep_letters: 
     if not drop:
         return text, offs
     kept = [k for k in range(len(text)) if k not in drop]
-    return "".join(text[k] for k in kept), [offs[k] for k in kept]
+    return "".join(text[k] for k in kept), array("l", (offs[k] for k in kept))
 
 
 def fold(text: str, base: int = 0) -> Folded:
@@ -152,8 +154,8 @@ def fold(text: str, base: int = 0) -> Folded:
     if fast is not None:
         folded, offs = fast
     else:
-        chars, offs = _fold_chars(text, base)
-        folded = "".join(chars)
+        chars, offs_list = _fold_chars(text, base)
+        folded, offs = "".join(chars), array("l", offs_list)
     if _CONFUSABLE_RE.search(folded):
         folded = _fix_homoglyphs(folded)
     if "’" in folded or "ʼ" in folded:
@@ -162,7 +164,7 @@ def fold(text: str, base: int = 0) -> Folded:
     for pattern, keep_letters in ((_CJK_SPLIT, False), (_SPACED_LETTERS, True), (_SPACES_KEEP_ONE, False)):
         if pattern.search(folded):
             folded, offs = _delete(folded, offs, pattern, keep_letters)
-    return Folded(folded, tuple(offs))
+    return Folded(folded, offs)
 
 
 def t2s(text: str) -> str:

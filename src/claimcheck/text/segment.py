@@ -9,6 +9,7 @@ import re
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
 from claimcheck.model import Document, Sentence
 from claimcheck.text.lang import detect_language
@@ -17,6 +18,7 @@ from claimcheck.text.normalize import Folded, fold, script_of
 MAX_SENTENCE = 600  # characters of normalized text; longer runs are cut at commas or spaces
 _LINE = re.compile(r"[^\n\r\u2028\u2029]+")
 _END_PUNCT = tuple(".!?。！？；;:：")
+_LOWER_ABBREVIATIONS = ("mr.", "mrs.", "ms.", "dr.", "prof.", "st.", "no.", "vs.", "e.g.", "i.e.", "etc.", "approx.", "inc.", "ltd.", "jr.", "sr.", "co.", "dept.", "fig.", "u.s.", "u.k.")
 _OPENERS = frozenset("“‘「『《（([【")
 _SOFT_BREAK = re.compile(r"[,，、;；:：]\s*|\s+")
 
@@ -67,6 +69,9 @@ def _build(lang: str):
         nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
     else:
         nlp = spacy.blank("en")
+        # The text is lowercased before segmentation, and spaCy's abbreviation exceptions are cased.
+        for abbr in _LOWER_ABBREVIATIONS:
+            nlp.tokenizer.add_special_case(abbr, [{"ORTH": abbr}])
     nlp.add_pipe("sentencizer")
     return nlp
 
@@ -105,41 +110,73 @@ def _continues(prev: str, line: str) -> bool:
     return len(prev_s) >= 50 and not prev_s.endswith(_END_PUNCT) and line_s[:1].islower()
 
 
-def prepare(
-    text: str,
-    *,
-    lang: str | None = None,
-    segmenter: Segmenter,
-    keep: Callable[[str], bool] | None = None,
-) -> Document:
-    """Fold, identify the language of, and (where `keep` allows) sentence-split every unit of `text`."""
-    sentences: list[Sentence] = []
-    weight: Counter[str] = Counter()
-    zh_sample: list[str] = []
-    units: list[tuple[str, str]] = []
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """A folded unit of the input (a line or a re-joined paragraph) with its language."""
+
+    index: int
+    folded: Folded
+    lang: str
+
+
+def fold_units(text: str, lang: str | None = None) -> list[Unit]:
+    """Fold every unit and identify its language (cheap: no NLP). Units without letters are dropped."""
+    units: list[Unit] = []
     for ustart, uend in split_units(text):
         folded = fold(text[ustart:uend], base=ustart)
         ulang = detect_language(folded.text)
         if ulang == "none":
             continue
-        if lang in ("en", "zh"):
-            ulang = lang
-        weight[ulang] += len(folded.text)
-        units.append((folded.text, ulang))
-        if ulang == "zh" and sum(map(len, zh_sample)) < 4000:
-            zh_sample.append(text[ustart:uend])
-        if ulang == "other" or (keep is not None and not keep(folded.text)):
-            continue
-        sentences.extend(_sentences_of(text, folded, ulang, segmenter, len(sentences)))
+        units.append(Unit(len(units), folded, lang if lang in ("en", "zh") else ulang))
+    return units
+
+
+def prepare(
+    text: str,
+    *,
+    lang: str | None = None,
+    segmenter: Segmenter,
+    keep: Callable[[list[Unit]], list[bool]] | None = None,
+    units: list[Unit] | None = None,
+) -> Document:
+    """Sentence-split the units `keep` selects (all by default); every unit still informs the page context."""
+    units = units if units is not None else fold_units(text, lang)
+    chosen = keep(units) if keep is not None else [True] * len(units)
+    weight: Counter[str] = Counter()
+    zh_sample: list[str] = []
+    sentences: list[Sentence] = []
+    for unit, wanted in zip(units, chosen, strict=True):
+        weight[unit.lang] += len(unit.folded.text)
+        if unit.lang == "zh" and sum(map(len, zh_sample)) < 4000:
+            zh_sample.append(unit.folded.text)
+        if wanted and unit.lang != "other":
+            sentences.extend(_sentences_of(text, unit, segmenter, len(sentences)))
     language = weight.most_common(1)[0][0] if weight else "none"
-    script = script_of("".join(zh_sample)) if zh_sample else ""
+    script = _script_of_units(text, units) if weight["zh"] else ""
     if script:
         sentences = [_with_script(s, script) for s in sentences]
-    return Document(text=text, sentences=tuple(sentences), language=language, script=script, units=tuple(units))
+    return Document(
+        text=text,
+        sentences=tuple(sentences),
+        language=language,
+        script=script,
+        units=tuple((u.folded.text, u.lang) for u in units),
+    )
 
 
-def _sentences_of(text: str, folded: Folded, lang: str, segmenter: Segmenter, first: int) -> Iterator[Sentence]:
-    for k, (s, e) in enumerate(segmenter.sentences(folded.text, lang)):
+def _script_of_units(text: str, units: list[Unit]) -> str:
+    sample, size = [], 0
+    for u in units:
+        if u.lang == "zh" and size < 4000:
+            piece = text[u.folded.offsets[0] : u.folded.offsets[-1] + 1] if u.folded.offsets else ""
+            sample.append(piece)
+            size += len(piece)
+    return script_of("".join(sample))
+
+
+def _sentences_of(text: str, unit: Unit, segmenter: Segmenter, first: int) -> Iterator[Sentence]:
+    folded = unit.folded
+    for k, (s, e) in enumerate(segmenter.sentences(folded.text, unit.lang)):
         offs = folded.offsets[s:e]
         ostart, oend = offs[0], offs[-1] + 1
         yield Sentence(
@@ -149,11 +186,12 @@ def _sentences_of(text: str, folded: Folded, lang: str, segmenter: Segmenter, fi
             text=text[ostart:oend],
             norm=folded.text[s:e],
             offsets=offs,
-            lang=lang,
+            lang=unit.lang,
+            unit=unit.index,
         )
 
 
 def _with_script(s: Sentence, script: str) -> Sentence:
     if s.lang != "zh":
         return s
-    return Sentence(s.index, s.start, s.end, s.text, s.norm, s.offsets, s.lang, script)
+    return Sentence(s.index, s.start, s.end, s.text, s.norm, s.offsets, s.lang, script, s.unit)

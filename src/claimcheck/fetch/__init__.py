@@ -1,0 +1,1 @@
+"""Safe fetching, decoding and extraction of web pages (knows nothing of rules)."""
