@@ -46,13 +46,11 @@ class Checker:
         if lang not in (None, "auto", "en", "zh"):
             raise InputError(f"unknown language {lang!r}: use auto, en or zh")
         doc, hits, model_units = self._analyse(text, lang)
-        scores = None
-        if doc.sentences and self.model is not None:
-            sents = doc.sentences
+        scores, name = None, ""
+        if doc.sentences and self.model is not None:  # nothing to score: the model is never loaded
+            sents, name = doc.sentences, self.model.name
             scores = dict(zip((s.index for s in sents), self.model.score([s.norm for s in sents], [s.lang for s in sents]), strict=True))
-        findings, suppressed = self.decider.decide(
-            doc, hits, scores, model_name=getattr(self.model, "name", ""), model_units=model_units
-        )
+        findings, suppressed = self.decider.decide(doc, hits, scores, model_name=name, model_units=model_units)
         return Report(
             findings=tuple(findings),
             language=doc.language,
@@ -61,6 +59,7 @@ class Checker:
             facts_as_of=self.facts_as_of,
             suppressed=tuple(suppressed),
             source=dict(source or {}),
+            script=doc.script,
         )
 
     @property

@@ -13,7 +13,7 @@ from pathlib import Path
 import yaml
 
 from claimcheck.errors import RuleError
-from claimcheck.resources import rules_dir
+from claimcheck.resources import load_yaml, rules_dir
 
 CLAUSE_SPLIT = re.compile(r"[,，、:：()（）\[\]【】\"“”]")
 
@@ -49,7 +49,7 @@ def _alt(items: list[str] | None) -> re.Pattern[str]:
 def load_cues(path: Path | None = None) -> dict[str, Cues]:
     path = path or rules_dir() / "context.yaml"
     try:
-        d = yaml.safe_load(path.read_text(encoding="utf-8"))
+        d = load_yaml(path)
         return {
             lang: Cues(
                 breaks=_alt(d["breaks"][lang]),

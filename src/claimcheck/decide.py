@@ -20,8 +20,9 @@ from claimcheck.context import Cues, PageContext, clause_of, last_match, load_cu
 from claimcheck.errors import RuleError
 from claimcheck.knowledge import KnowledgeBase
 from claimcheck.model import SEVERITIES, SEVERITY_RANK, ContextNote, Document, Finding, Hit, Sentence, Suppressed
-from claimcheck.resources import rules_dir
+from claimcheck.resources import load_yaml, rules_dir
 from claimcheck.rules import Rule, RuleSet
+from claimcheck.text.normalize import to_traditional
 
 if TYPE_CHECKING:
     from claimcheck.classify import SentenceScore
@@ -58,7 +59,7 @@ class Combination:
 def load_categories(path: Path | None = None) -> tuple[dict[str, CategoryInfo], Combination]:
     path = path or rules_dir() / "categories.yaml"
     try:
-        d = yaml.safe_load(path.read_text(encoding="utf-8"))
+        d = load_yaml(path)
         cats = {
             name: CategoryInfo(c["label"]["en"], c["label"]["zh"], c["message"]["en"], c["message"]["zh"], tuple(c["facts"]))
             for name, c in d["categories"].items()
@@ -163,7 +164,7 @@ class Decider:
             return None
         info = self.categories[score.category]
         p = f"{score.p_claim:.2f}"
-        zh = _s2t().convert(info.message_zh) if s.script == "Hant" else info.message_zh
+        zh = to_traditional(info.message_zh) if s.script == "Hant" else info.message_zh
         return Finding(
             quote=s.text,
             start=s.start,
@@ -342,15 +343,8 @@ def _lower(severity: str | None) -> str | None:
 
 def _explain(rule: Rule, quote: str, script: str) -> tuple[str, str]:
     """Fill the rule's message; Chinese comes out in the script of the checked text."""
-    zh = _s2t().convert(rule.message_zh) if script == "Hant" else rule.message_zh
+    zh = to_traditional(rule.message_zh) if script == "Hant" else rule.message_zh
     return rule.message_en.replace("{quote}", quote), zh.replace("{quote}", quote)
-
-
-@lru_cache(maxsize=1)
-def _s2t():
-    import opencc
-
-    return opencc.OpenCC("s2tw")
 
 
 def _dedupe_suppressed(items: list[Suppressed]) -> list[Suppressed]:

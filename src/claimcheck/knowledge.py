@@ -10,7 +10,7 @@ import yaml
 
 from claimcheck.errors import RuleError
 from claimcheck.model import Fact
-from claimcheck.resources import rules_dir
+from claimcheck.resources import load_yaml, rules_dir
 
 _REQUIRED = ("id", "topic", "statement", "as_of", "recheck_by", "confidence", "sources")
 _CONFIDENCE = ("verified", "secondary")
@@ -26,7 +26,7 @@ class KnowledgeBase:
     def load(cls, path: Path | None = None) -> KnowledgeBase:
         path = path or rules_dir() / "facts.yaml"
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            data = load_yaml(path)
         except (OSError, yaml.YAMLError) as exc:
             raise RuleError(f"cannot read facts file {path}: {exc}") from exc
         if not isinstance(data, dict) or not isinstance(data.get("facts"), list):

@@ -190,6 +190,7 @@ class Report:
     facts_as_of: str
     suppressed: tuple[Suppressed, ...] = ()
     source: dict[str, Any] = field(default_factory=dict)
+    script: str = ""  # "Hans" | "Hant" for Chinese text: the script explanations are shown in
 
     @property
     def flagged(self) -> bool:
@@ -223,6 +224,7 @@ class Report:
             "max_severity": self.max_severity,
             "categories": self.categories,
             "language": self.language,
+            "script": self.script,
             "characters": self.characters,
             "sentences": self.sentences,
             "facts_as_of": self.facts_as_of,

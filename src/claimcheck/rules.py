@@ -17,7 +17,7 @@ import yaml
 
 from claimcheck.errors import RuleError
 from claimcheck.model import CATEGORIES, SEVERITIES, Hit, Sentence
-from claimcheck.resources import rules_dir
+from claimcheck.resources import load_yaml, rules_dir
 
 LANGS = ("en", "zh")
 _MACRO = re.compile(r"\{([A-Z][A-Z0-9_]*)\}")
@@ -165,7 +165,7 @@ class RuleSet:
 
 def _read_yaml(path: Path) -> dict:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path)
     except (OSError, yaml.YAMLError) as exc:
         raise RuleError(f"cannot read {path}: {exc}") from exc
     if not isinstance(data, dict):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from claimcheck.model import Finding, Report
+from claimcheck.text.normalize import to_traditional
 
 CATEGORY_LABELS = {
     "approval_claim": ("Approval claim", "声称已获批准"),
@@ -24,20 +25,31 @@ def is_zh(report: Report) -> bool:
     return report.language == "zh"
 
 
-def category(name: str, zh: bool) -> str:
+def script_of(report: Report) -> str:
+    return report.script
+
+
+def zh(text: str, report: Report) -> str:
+    """Chinese interface text in the script of the checked text."""
+    return to_traditional(text) if report.script == "Hant" else text
+
+
+def category(name: str, zh_: bool, report: Report | None = None) -> str:
     en, cn = CATEGORY_LABELS.get(name, (name, name))
-    return cn if zh else en
+    return (zh(cn, report) if report else cn) if zh_ else en
 
 
-def severity(name: str, zh: bool) -> str:
+def severity(name: str, zh_: bool, report: Report | None = None) -> str:
     en, cn = SEVERITY_LABELS[name]
-    return cn if zh else en
+    return (zh(cn, report) if report else cn) if zh_ else en
 
 
-def explanation(f: Finding, zh: bool) -> str:
-    return f.explanation_zh if zh else f.explanation_en
+def explanation(f: Finding, zh_: bool) -> str:
+    return f.explanation_zh if zh_ else f.explanation_en
 
 
-def fact_statement(f: Finding, index: int, zh: bool) -> str:
+def fact_statement(f: Finding, index: int, zh_: bool, report: Report | None = None) -> str:
     fact = f.facts[index]
-    return fact.statement_zh if zh else fact.statement_en
+    if not zh_:
+        return fact.statement_en
+    return zh(fact.statement_zh, report) if report else fact.statement_zh

@@ -15,9 +15,9 @@ _COLOURS = {"high": "bold red", "medium": "yellow", "low": "cyan"}
 def render(report: Report, console: Console, *, show_suppressed: bool = False) -> None:
     zh = i18n.is_zh(report)
     if not report.flagged:
-        console.print(Text("✓ " + ("未发现可疑宣传" if zh else "No red-flag claims found."), style="bold green"))
+        console.print(Text("✓ " + (i18n.zh("未发现可疑宣传", report) if zh else "No red-flag claims found."), style="bold green"))
     else:
-        head = f"发现 {len(report.findings)} 处可疑宣传" if zh else f"{len(report.findings)} red-flag claim(s) found"
+        head = i18n.zh(f"发现 {len(report.findings)} 处可疑宣传", report) if zh else f"{len(report.findings)} red-flag claim(s) found"
         console.print(Text(f"⚠ {head} (risk {report.risk:.2f})", style="bold red"))
     for n, f in enumerate(report.findings, 1):
         sentence = Text(f.sentence.replace("\n", " "))
@@ -27,16 +27,16 @@ def render(report: Report, console: Console, *, show_suppressed: bool = False) -
         for k, fact in enumerate(f.facts[:3]):
             src = fact.sources[0]
             line = Text("• ", style="dim")
-            line.append(i18n.fact_statement(f, k, zh))
-            line.append(f"  [{'截至' if zh else 'as of'} {fact.as_of}] ", style="dim")
+            line.append(i18n.fact_statement(f, k, zh, report))
+            line.append(f"  [{i18n.zh('截至', report) if zh else 'as of'} {fact.as_of}] ", style="dim")
             line.append(src["url"], style=f"link {src['url']} underline blue")
             body.append(line)
         body.append(Text(f"rule {f.rule_id} · confidence {f.confidence:.2f}", style="dim"))
-        title = f"{n}. {i18n.category(f.category, zh)} · {i18n.severity(f.severity, zh)}"
+        title = f"{n}. {i18n.category(f.category, zh, report)} · {i18n.severity(f.severity, zh, report)}"
         console.print(Panel(Group(*body), title=title, title_align="left", border_style=_COLOURS[f.severity]))
     if report.suppressed:
         note = (
-            f"{len(report.suppressed)} 处语句因上下文（否定、警示、提问、转述）未被标记"
+            i18n.zh(f"{len(report.suppressed)} 处语句因上下文（否定、警示、提问、转述）未被标记", report)
             if zh
             else f"{len(report.suppressed)} statement(s) not flagged because context shows a negation, warning, question or report"
         )
@@ -45,4 +45,4 @@ def render(report: Report, console: Console, *, show_suppressed: bool = False) -
             for s in report.suppressed:
                 reasons = ", ".join(f"{r.kind}: {r.cue!r}" for r in s.reasons)
                 console.print(Text(f"  – {s.quote!r} ({s.category}) ← {reasons}", style="dim"))
-    console.print(Text(f"{'事实截至' if zh else 'Facts as of'} {report.facts_as_of}", style="dim"))
+    console.print(Text(f"{i18n.zh('事实截至', report) if zh else 'Facts as of'} {report.facts_as_of}", style="dim"))

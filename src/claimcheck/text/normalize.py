@@ -167,6 +167,25 @@ def fold(text: str, base: int = 0) -> Folded:
     return Folded(folded, offs)
 
 
+@lru_cache(maxsize=1)
+def _s2t():
+    import opencc
+
+    return opencc.OpenCC("s2tw")
+
+
+# OpenCC maps 干 to 干 (dry) where our texts mean 幹 (stem): fix the domain's own words after converting.
+_HANT_FIXES = (("干細胞", "幹細胞"), ("干细胞", "幹細胞"))
+
+
+def to_traditional(text: str) -> str:
+    """Simplified to Traditional (Taiwan forms) for explanations shown beside Traditional text."""
+    out = _s2t().convert(text)
+    for wrong, right in _HANT_FIXES:
+        out = out.replace(wrong, right)
+    return out
+
+
 def t2s(text: str) -> str:
     """Traditional to Simplified (for features and lookups that need no offsets)."""
     return _t2s().convert(text)
