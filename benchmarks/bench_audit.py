@@ -129,8 +129,8 @@ def fetch_only_concurrent(urls: list[str], concurrency: int) -> float:
 
 def run_audit(starts: list[str], pages: int, concurrency: int, out: Path) -> tuple[float, int, int]:
     from claimcheck import default_checker
-    from claimcheck.siteaudit import audit
     from claimcheck.fetch.client import FetchOptions
+    from claimcheck.siteaudit import audit
 
     checker = default_checker()
     checker.check_text("warm up the pipelines: 干细胞治疗中风. Stem cells cure stroke.")
