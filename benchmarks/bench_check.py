@@ -17,10 +17,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus_gen import pages  # noqa: E402
 
-SHORT = (
+SHORT = (  # 300 characters of mixed English and Chinese clinic copy
     "Our stem cell therapy for stroke is approved in Japan and has a 95% success rate with no side effects. "
     "Patients walk again within weeks. Book now: only 3 places left this month! "
     "本院干细胞治疗中风已获国家批准，有效率高达95%，无任何副作用。"
+    " Call our team today for a free consultation, price list and travel package for you and your family!"
 )
 
 

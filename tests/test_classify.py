@@ -69,28 +69,36 @@ def test_score_returns_one_probability_per_sentence(model):
 
 
 def _spy(model: ClaimModel, calls: list):
-    """The same model, with predict_proba calls recorded as (model, rows)."""
+    """The same model, with its batched linear-head calls recorded as rows per call."""
 
     class Recording:
-        def __init__(self, name, inner):
-            self.name, self.inner, self.classes_ = name, inner, inner.classes_
+        def __init__(self, inner):
+            self.inner = inner
 
-        def predict_proba(self, x):
-            calls.append((self.name, x.shape[0]))
-            return self.inner.predict_proba(x)
+        def predict(self, x):
+            calls.append(x.shape[0])
+            return self.inner.predict(x)
 
     spy = object.__new__(ClaimModel)
-    for attr in ("features", "threshold", "name", "path", "categories", "_fast"):
+    for attr in ("features", "threshold", "name", "path", "categories", "_fast", "claim", "category"):
         setattr(spy, attr, getattr(model, attr))
-    spy.claim, spy.category = Recording("claim", model.claim), Recording("category", model.category)
+    spy._linear = Recording(model._linear)
     return spy
+
+
+def test_linear_heads_equal_predict_proba(model, examples):
+    """The direct matrix products give exactly scikit-learn's calibrated probabilities."""
+    x = model._fast.transform(training.rows_of(examples[::5]))
+    p_claim, p_cat = model._linear.predict(x)
+    assert abs(p_claim - model.claim.predict_proba(x)[:, 1]).max() < 1e-12
+    assert abs(p_cat - model.category.predict_proba(x)).max() < 1e-12
 
 
 def test_score_makes_one_predict_proba_call_per_model(model):
     calls: list = []
     norms = [f"stem cells cured {i} stroke patients" for i in range(20)] + [f"干细胞根治中风{i}例" for i in range(20)]
     scores = _spy(model, calls).score(norms, ["en"] * 20 + ["zh"] * 20)
-    assert calls == [("claim", 40), ("category", 40)]
+    assert calls == [40]  # one batched call for all sentences
     assert [s.p_claim for s in scores] == [s.p_claim for s in model.score(norms, ["en"] * 20 + ["zh"] * 20)]
 
 
@@ -98,7 +106,7 @@ def test_repeated_sentences_are_scored_once(model):
     calls: list = []
     norms = ["book now, only 3 places left!"] * 500 + ["本院干细胞疗法无任何副作用"] * 500 + ["1."] * 10
     scores = _spy(model, calls).score(norms, ["en"] * 500 + ["zh"] * 510)
-    assert calls == [("claim", 2), ("category", 2)]
+    assert calls == [2]
     assert len({s.p_claim for s in scores[:500]}) == 1 and scores[0] == model.score(norms[:1], ["en"])[0]
     assert scores[-1].p_claim == 0.0
 

@@ -32,7 +32,8 @@ class Checker:
         self.rules = rules if rules is not None else RuleSet.load()
         self.decider = Decider(self.rules, self.kb)
         self.segmenter = Segmenter()
-        self.prefilter = Prefilter.from_rules(self.rules) if prefilter else None
+        self._rules_filter = Prefilter.from_rules(self.rules)  # which units a rule can match (always exact)
+        self.prefilter = self._rules_filter if prefilter else None  # ... and whether to skip the others
         self.facts_as_of = self.kb.as_of()
         self._model = model if model is not True else _UNLOADED
         self._model_lock = threading.Lock()
@@ -79,21 +80,21 @@ class Checker:
     def _analyse(self, text: str, lang: str | None) -> tuple[Document, list[Hit], frozenset[int]]:
         """Fold all units; segment only those a rule could match or the classifier finds claim-like."""
         units = fold_units(text, None if lang == "auto" else lang)
-        model_units = self._model_gate(units)
-        pf = self.prefilter
+        pf = self._rules_filter
+        rule_kept = frozenset(u.index for u in units if pf is None or pf.keep(u.folded.text))
+        model_units = rule_kept | self._model_gate([u for u in units if u.index not in rule_kept])
+        segment_all = self.prefilter is None
 
         def keep(us: list[Unit]) -> list[bool]:
-            if pf is None:
-                return [True] * len(us)
-            return [u.index in model_units or pf.keep(u.folded.text) for u in us]
+            return [segment_all or u.index in model_units for u in us]
 
         doc = prepare(text, segmenter=self.segmenter, keep=keep, units=units)
         hits = [h for s in doc.sentences for h in self.rules.match(s, pf.candidate_rules(s.norm) if pf else None)]
         return doc, hits, model_units
 
     def _model_gate(self, units: list[Unit]) -> frozenset[int]:
-        """Units with topic or claim words that the classifier, scoring whole units in one batch, finds
-        claim-like: only their sentences may yield classifier-only findings."""
+        """Units no rule can match but with topic or claim words that the classifier, scoring whole units in
+        one batch, finds claim-like: the only other units whose sentences may yield classifier-only findings."""
         lex = self.rules.lexicon
         candidates = [
             u for u in units
