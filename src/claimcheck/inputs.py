@@ -6,6 +6,7 @@ import codecs
 from pathlib import Path
 
 from claimcheck.errors import InputError
+from claimcheck.text.charset import common_han_share, looks_binary
 
 MAX_BYTES = 32 * 1024 * 1024
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
@@ -40,7 +41,7 @@ def decode_bytes(data: bytes, *, name: str = "input") -> str:
                 return data.decode(encoding)
             except UnicodeDecodeError:
                 raise InputError(f"{name} starts with a {encoding} byte-order mark but is not valid {encoding}") from None
-    if _looks_binary(data):
+    if looks_binary(data):
         raise InputError(f"{name} looks like a binary file, not text")
     try:
         return data.decode("utf-8")
@@ -49,35 +50,9 @@ def decode_bytes(data: bytes, *, name: str = "input") -> str:
     candidates = []
     for encoding in ("gb18030", "big5"):
         try:
-            candidates.append((_chinese_score(text := data.decode(encoding)), encoding, text))
+            candidates.append((common_han_share(text := data.decode(encoding)), encoding, text))
         except UnicodeDecodeError:
             continue
     if not candidates:
         raise InputError(f"{name} is not valid UTF-8, GB18030 or Big5 text")
     return max(candidates)[2]
-
-
-def _looks_binary(data: bytes) -> bool:
-    head = data[:8192]
-    if b"\x00" in head:
-        return True
-    controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13, 27))
-    return bool(head) and controls / len(head) > 0.05
-
-
-def _chinese_score(text: str) -> float:
-    """Share of Han characters that are common ones (in GB2312 once made Simplified): mojibake scores low."""
-    from claimcheck.text.normalize import t2s
-
-    han = [c for c in text[:20000] if "\u4e00" <= c <= "\u9fff"]
-    if not han:
-        return 0.0
-    simplified = t2s("".join(han))
-    good = 0
-    for c in simplified:
-        try:
-            c.encode("gb2312")
-            good += 1
-        except UnicodeEncodeError:
-            pass
-    return good / len(han)

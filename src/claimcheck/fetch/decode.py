@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 
 from claimcheck.errors import FetchError
+from claimcheck.text.charset import common_han_share, looks_binary
 
 PRESCAN_BYTES = 8192
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
@@ -68,7 +69,7 @@ def decode_page(data: bytes, *, header_charset: str | None = None, is_html: bool
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return Decoded(data.decode(encoding, errors="replace"), encoding.removesuffix("-sig"), "bom")
-    if _looks_binary(data):
+    if looks_binary(data):
         raise FetchError("the body looks binary, not text", "binary")
     declared = [(normalize_label(header_charset), "header")]
     if is_html:
@@ -99,7 +100,7 @@ def _detect(data: bytes, *, fallback: str | None) -> Decoded:
     for encoding in ("gb18030", "big5hkscs"):
         text = _strict(data, encoding)
         if text is not None:
-            scored.append((_common_han_share(text), encoding, text))
+            scored.append((common_han_share(text, min_han=4), encoding, text))
     if scored and max(scored)[0] > 0.8:
         _, encoding, text = max(scored)
         return Decoded(text, encoding, "detected")
@@ -108,28 +109,3 @@ def _detect(data: bytes, *, fallback: str | None) -> Decoded:
     best = from_bytes(data).best()
     encoding = (normalize_label(best.encoding) if best else None) or fallback or "utf-8"
     return Decoded(data.decode(encoding, errors="replace"), encoding, "detected")
-
-
-def _common_han_share(text: str) -> float:
-    """Share of Han characters that are common ones (GB2312 once made Simplified): mojibake scores low."""
-    from claimcheck.text.normalize import t2s
-
-    han = "".join(c for c in text[:20000] if "\u4e00" <= c <= "\u9fff")
-    if len(han) < 4:
-        return 0.0
-    good = 0
-    for c in t2s(han):
-        try:
-            c.encode("gb2312")
-            good += 1
-        except UnicodeEncodeError:
-            pass
-    return good / len(han)
-
-
-def _looks_binary(data: bytes) -> bool:
-    head = data[:8192]
-    if b"\x00" in head:
-        return True
-    controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13, 27))
-    return bool(head) and controls / len(head) > 0.05
