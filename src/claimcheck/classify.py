@@ -228,21 +228,31 @@ class FastFeatures:
             self.branches.append((lang, _columns_of(tfidf), idf, offset))
             offset += len(idf)
         self.width = offset
+        self._row = lru_cache(maxsize=50_000)(self._row_uncached)  # menus and boilerplate repeat across pages
 
     def transform(self, rows: list[tuple[str, str]]) -> Any:
         """(normalized text, 'en'|'zh') rows to the tf-idf matrix the linear models expect."""
         import scipy.sparse as sp
 
         indptr, indices, values = [0], [], []
-        for text, row_lang in rows:
-            for lang, columns, idf, offset in self.branches:
-                if lang == row_lang:
-                    self._add_branch(columns(text), idf, offset, indices, values)
+        for row in rows:
+            cols, vals = self._row(row)
+            indices.extend(cols)
+            values.extend(vals)
             indptr.append(len(indices))
         return sp.csr_matrix(
             (np.asarray(values, dtype=np.float64), np.asarray(indices, dtype=np.int32), np.asarray(indptr, dtype=np.int32)),
             shape=(len(rows), self.width),
         )
+
+    def _row_uncached(self, row: tuple[str, str]) -> tuple[tuple[int, ...], tuple[float, ...]]:
+        text, row_lang = row
+        indices: list[int] = []
+        values: list[float] = []
+        for lang, columns, idf, offset in self.branches:
+            if lang == row_lang:
+                self._add_branch(columns(text), idf, offset, indices, values)
+        return tuple(indices), tuple(values)
 
     @staticmethod
     def _add_branch(column_ids, idf, offset, indices, values) -> None:
