@@ -31,6 +31,8 @@ def test_reference_article_is_cautionary(checker):
         "If a clinic promises that stem cells will cure your stroke, walk away.",
         "tPA is an approved stroke treatment.",
         "干细胞疗法在中风治疗领域有望取得突破，但目前仍处于临床研究阶段。",
+        "A 2024 review found that 80% of clinic websites listed no risks at all.",
+        "The FDA has warned consumers that stem cell clinics often claim their products can treat stroke.",
     ],
 )
 def test_context_is_not_a_claim(checker, text):
