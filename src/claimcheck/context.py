@@ -86,19 +86,17 @@ class PageContext:
 
 def scope_of(text: str, lo: int, hi: int, breaks: re.Pattern[str]) -> tuple[int, int]:
     """The stretch between the contrastive breaks around [lo, hi)."""
-    start, end = 0, len(text)
-    for m in breaks.finditer(text):
-        if m.end() <= lo:
-            start = m.end()
-        elif m.start() >= hi:
-            end = m.start()
-            break
-    return start, end
+    return _between(text, lo, hi, breaks, 0, len(text))
 
 
 def clause_of(text: str, lo: int, hi: int, scope_lo: int, scope_hi: int) -> tuple[int, int]:
-    start, end = scope_lo, scope_hi
-    for m in CLAUSE_SPLIT.finditer(text, scope_lo, scope_hi):
+    """The comma-delimited clause around [lo, hi), inside its scope."""
+    return _between(text, lo, hi, CLAUSE_SPLIT, scope_lo, scope_hi)
+
+
+def _between(text: str, lo: int, hi: int, separators: re.Pattern[str], start: int, end: int) -> tuple[int, int]:
+    """[start, end) narrowed to the separators nearest before lo and after hi."""
+    for m in separators.finditer(text, start, end):
         if m.end() <= lo:
             start = m.end()
         elif m.start() >= hi:
