@@ -106,7 +106,7 @@ class Prefilter:
             owners.append(None)
         needs: dict[str, set[int]] = {}
         for i, pattern in enumerate(patterns):
-            req = None if has_anchor(pattern.pattern) else required_literals(pattern.pattern)
+            req = rules.required_literals(pattern.pattern)  # cached analysis; rule patterns have no anchors
             if not req:
                 return None
             for lit in req:
@@ -154,4 +154,4 @@ def _has_anchor(items) -> bool:
 
 def unanchored(rules) -> list[str]:
     """Rule ids whose patterns yield no required literal (for rule authors)."""
-    return [r.id for r in rules.rules if any(not required_literals(p.pattern) for p in r.patterns.values())]
+    return [r.id for r in rules.rules if any(not rules.required_literals(p.pattern) for p in r.patterns.values())]

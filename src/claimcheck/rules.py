@@ -17,7 +17,7 @@ import yaml
 
 from claimcheck.errors import RuleError
 from claimcheck.model import CATEGORIES, SEVERITIES, Hit, Sentence
-from claimcheck.resources import load_yaml, rules_dir
+from claimcheck.resources import cache_dir, load_yaml, rules_dir, write_atomic
 
 LANGS = ("en", "zh")
 _MACRO = re.compile(r"\{([A-Z][A-Z0-9_]*)\}")
@@ -25,6 +25,33 @@ _MARK = re.compile(r"<m>(.*?)</m>", re.S)
 # Patterns compile with re.ASCII: \b and \w then treat Chinese characters as non-word, so "fda批准" has
 # a boundary after "fda". The text is already NFKC-folded, so full-width letters and digits are ASCII.
 RESERVED_FILES = ("facts.yaml", "lexicon.yaml", "context.yaml", "categories.yaml")
+FLAGS = re.ASCII
+
+
+class LazyPattern:
+    """A rule pattern compiled on first use. The prefilter means most patterns never run on a given text,
+    and compiling all of them (about 77,000 characters of regex) is most of a cold start's rule cost."""
+
+    __slots__ = ("pattern", "_compiled")
+
+    def __init__(self, pattern: str, compiled: re.Pattern[str] | None = None) -> None:
+        self.pattern = pattern
+        self._compiled = compiled
+
+    @property
+    def compiled(self) -> re.Pattern[str]:
+        if self._compiled is None:
+            self._compiled = re.compile(self.pattern, FLAGS)  # checked when the pack was loaded
+        return self._compiled
+
+    def search(self, text: str, *args: int) -> re.Match[str] | None:
+        return self.compiled.search(text, *args)
+
+    def finditer(self, text: str, *args: int) -> Iterator[re.Match[str]]:
+        return self.compiled.finditer(text, *args)
+
+    def __repr__(self) -> str:
+        return f"LazyPattern({self.pattern[:60]!r}...)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,8 +75,8 @@ class Rule:
     category: str
     severity: str
     languages: tuple[str, ...]
-    patterns: dict[str, re.Pattern[str]]
-    exclude: dict[str, re.Pattern[str]]
+    patterns: dict[str, LazyPattern]
+    exclude: dict[str, LazyPattern]
     requires: tuple[str, ...]
     facts: tuple[str, ...]
     message_en: str
@@ -107,11 +134,21 @@ class Lexicon:
 class RuleSet:
     """All rule packs, compiled once; `match` is pure and thread-safe."""
 
-    def __init__(self, rules: list[Rule], lexicon: Lexicon) -> None:
+    def __init__(self, rules: list[Rule], lexicon: Lexicon, analysis: dict[str, list[str] | None] | None = None) -> None:
         self.rules = rules
         self.lexicon = lexicon
         self.by_id = {r.id: r for r in rules}
         self._by_lang = {lang: [r for r in rules if lang in r.patterns] for lang in LANGS}
+        self._literals = analysis if analysis is not None else _analyse(rules)
+
+    def required_literals(self, pattern: str) -> set[str] | None:
+        """Literals of which every match of a rule pattern contains one (None: no such set); see prefilter."""
+        if pattern not in self._literals:
+            from claimcheck.prefilter import required_literals
+
+            self._literals[pattern] = _as_list(required_literals(pattern))
+        found = self._literals[pattern]
+        return set(found) if found is not None else None
 
     @classmethod
     def load(cls, folder: Path | None = None, packs: Iterable[str] | None = None) -> RuleSet:
@@ -128,7 +165,7 @@ class RuleSet:
         ids = [r.id for r in rules]
         if len(ids) != len(set(ids)):
             raise RuleError(f"duplicate rule ids: {sorted({i for i in ids if ids.count(i) > 1})}")
-        return cls(rules, lexicon)
+        return cls(rules, lexicon, _analyse(rules))
 
     @property
     def packs(self) -> list[str]:
@@ -158,8 +195,8 @@ class RuleSet:
                 )
         return hits
 
-    def literal_patterns(self) -> list[re.Pattern[str]]:
-        """Every compiled pattern (used to build the prefilter)."""
+    def literal_patterns(self) -> list[LazyPattern]:
+        """Every rule pattern (used to build the prefilter)."""
         return [p for r in self.rules for p in r.patterns.values()]
 
 
@@ -221,27 +258,80 @@ def _compile_rule(entry: dict, pack: str, lexicon: Lexicon, path: Path) -> Rule:
     )
 
 
-def _compile_by_lang(spec: object, lexicon: Lexicon, where: str, *, required: bool) -> dict[str, re.Pattern[str]]:
+def _compile_by_lang(spec: object, lexicon: Lexicon, where: str, *, required: bool) -> dict[str, LazyPattern]:
+    """One alternation per language; checked (anchors, syntax) by `_analyse` once the pack is loaded."""
     if spec is None:
         if required:
             raise RuleError(f"{where}: patterns are required")
         return {}
     if not isinstance(spec, dict) or not set(spec) <= set(LANGS):
         raise RuleError(f"{where}: patterns/exclude must map languages {LANGS} to lists of regexes")
-    out: dict[str, re.Pattern[str]] = {}
+    out: dict[str, LazyPattern] = {}
     for lang, items in spec.items():
         if not items:
             continue
         expanded = [lexicon.expand(str(p), where) for p in items]
-        if any(_anchored(p) for p in expanded):
-            raise RuleError(f"{where}: {lang} patterns may not use ^, $, \\A or \\Z (they are matched inside sentences)")
-        try:
-            out[lang] = re.compile("|".join(f"(?:{p})" for p in expanded), re.ASCII)
-        except re.error as exc:
-            raise RuleError(f"{where}: bad {lang} pattern: {exc}") from exc
+        out[lang] = LazyPattern("|".join(f"(?:{p})" for p in expanded))
+        _WHERE.setdefault(out[lang].pattern, f"{where}: {lang}")
     if required and not out:
         raise RuleError(f"{where}: at least one language needs patterns")
     return out
+
+
+_WHERE: dict[str, str] = {}  # pattern -> "file:rule: lang", for error messages of the analysis step
+_ANALYSIS_VERSION = 1
+
+
+def _analyse(rules: list[Rule]) -> dict[str, list[str] | None]:
+    """Check every pattern (syntax, no anchors) and find the literals the prefilter needs.
+
+    Parsing 77,000 characters of regex takes about a second, so the result is cached per user, keyed by
+    the exact pattern texts and the Python version (whose regex parser it depends on). Only patterns that
+    compiled and passed the checks are ever cached.
+    """
+    import hashlib
+    import json
+    import sys
+
+    patterns = sorted({p.pattern for r in rules for table in (r.patterns, r.exclude) for p in table.values()})
+    key = hashlib.sha256("\0".join([str(_ANALYSIS_VERSION), sys.version, *patterns]).encode()).hexdigest()[:24]
+    folder = cache_dir()
+    path = folder / f"rules-{key}.json" if folder else None
+    if path is not None:
+        try:
+            cached = json.loads(path.read_text(encoding="utf-8"))
+            if isinstance(cached, dict) and set(cached) == set(patterns):
+                return cached
+        except (OSError, ValueError):
+            pass
+    from claimcheck.prefilter import has_anchor, required_literals
+
+    found: dict[str, list[str] | None] = {}
+    compiled: dict[str, re.Pattern[str]] = {}
+    for pattern in patterns:
+        where = _WHERE.get(pattern, "a rule")
+        try:
+            compiled[pattern] = re.compile(pattern, FLAGS)
+            anchored = has_anchor(pattern)
+        except re.error as exc:
+            raise RuleError(f"{where}: bad pattern: {exc}") from exc
+        if anchored:
+            raise RuleError(f"{where} patterns may not use ^, $, \\A or \\Z (they are matched inside sentences)")
+        found[pattern] = _as_list(required_literals(pattern))
+    for r in rules:  # keep the compiled forms we already paid for
+        for table in (r.patterns, r.exclude):
+            for p in table.values():
+                p._compiled = compiled[p.pattern]
+    if path is not None:
+        for old in path.parent.glob("rules-*.json"):
+            if old != path:
+                old.unlink(missing_ok=True)
+        write_atomic(path, json.dumps(found, ensure_ascii=False).encode("utf-8"))
+    return found
+
+
+def _as_list(literals: set[str] | None) -> list[str] | None:
+    return sorted(literals) if literals else None
 
 
 def _example(raw: object, where: str) -> Example:
@@ -257,15 +347,6 @@ def _example(raw: object, where: str) -> Example:
         marked = (m.start(), m.start() + len(m.group(1)))
         text = plain
     return Example(text=text, marked=marked, page=str(raw.get("page", "")), note=str(raw.get("note", "")))
-
-
-def _anchored(pattern: str) -> bool:
-    from claimcheck.prefilter import has_anchor
-
-    try:
-        return has_anchor(pattern)
-    except re.error:
-        return False
 
 
 @lru_cache(maxsize=65536)

@@ -66,6 +66,9 @@ def _build(lang: str):
     import spacy
 
     if lang == "zh":
+        from claimcheck.text.words import jieba_ready
+
+        jieba_ready()  # spaCy's jieba segmenter then finds the dictionary loaded (the fast way)
         nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
     else:
         nlp = spacy.blank("en")

@@ -1,0 +1,109 @@
+"""Loading rule packs: pattern checks at load time, the per-user analysis cache, lazy compilation."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from claimcheck import prefilter
+from claimcheck.errors import RuleError
+from claimcheck.prefilter import Prefilter
+from claimcheck.resources import rules_dir
+from claimcheck.rules import RuleSet
+
+PACK = """
+rules:
+  - id: demo.cure
+    category: cure_claim
+    severity: high
+    patterns:
+      en: ['{pattern}']
+    message: {{en: "A cure claim.", zh: "治愈声明。"}}
+    examples:
+      match: ["stem cells <m>cure stroke</m>"]
+      no_match: ["nothing here"]
+"""
+
+
+@pytest.fixture()
+def cache(tmp_path, monkeypatch) -> Path:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("CLAIMCHECK_CACHE_DIR", str(folder))
+    return folder
+
+
+def _folder(tmp_path: Path, pattern: str) -> Path:
+    folder = tmp_path / "rules"
+    folder.mkdir(exist_ok=True)
+    shutil.copy(rules_dir() / "lexicon.yaml", folder / "lexicon.yaml")
+    (folder / "demo.yaml").write_text(PACK.format(pattern=pattern), encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize("pattern", ["^cure stroke", "cure stroke$", r"\Acure"])
+def test_anchored_patterns_are_refused(tmp_path, cache, pattern):
+    with pytest.raises(RuleError, match="may not use"):
+        RuleSet.load(_folder(tmp_path, pattern))
+
+
+@pytest.mark.parametrize("pattern", ["cure (stroke", r"(?<=a+)cure stroke"])
+def test_bad_patterns_are_refused_at_load_time(tmp_path, cache, pattern):
+    with pytest.raises(RuleError, match=r"demo.yaml:demo.cure: en: bad pattern"):
+        RuleSet.load(_folder(tmp_path, pattern))
+
+
+def test_analysis_is_cached_and_reused(tmp_path, cache, monkeypatch):
+    folder = _folder(tmp_path, "cure (?:stroke|strokes)")
+    first = RuleSet.load(folder)
+    files = list(cache.glob("rules-*.json"))
+    assert len(files) == 1
+
+    def no_parsing(pattern):
+        raise AssertionError("a cached analysis must not parse patterns again")
+
+    monkeypatch.setattr(prefilter, "required_literals", no_parsing)
+    monkeypatch.setattr(prefilter, "has_anchor", no_parsing)
+    second = RuleSet.load(folder)
+    pattern = second.by_id["demo.cure"].patterns["en"]
+    assert second.required_literals(pattern.pattern) == first.required_literals(pattern.pattern) == {"cure stroke"}
+    assert pattern._compiled is None  # compiled on first use only
+    pf = Prefilter.from_rules(second)
+    assert pf is not None and pf.keep("our stem cells cure stroke") and not pf.keep("a quiet garden")
+    assert pattern._compiled is not None
+
+
+def test_an_edited_pack_gets_a_fresh_analysis(tmp_path, cache):
+    RuleSet.load(_folder(tmp_path, "cure stroke"))
+    old = list(cache.glob("rules-*.json"))
+    rules = RuleSet.load(_folder(tmp_path, "heal stroke"))
+    new = list(cache.glob("rules-*.json"))
+    assert len(new) == 1 and new != old  # the stale file is removed
+    assert rules.required_literals(rules.by_id["demo.cure"].patterns["en"].pattern) == {"heal stroke"}
+
+
+def test_a_corrupt_cache_is_rebuilt(tmp_path, cache):
+    folder = _folder(tmp_path, "cure stroke")
+    RuleSet.load(folder)
+    (path,) = cache.glob("rules-*.json")
+    path.write_text("{not json", encoding="utf-8")
+    rules = RuleSet.load(folder)
+    assert rules.required_literals(rules.by_id["demo.cure"].patterns["en"].pattern) == {"cure stroke"}
+    assert path.read_text(encoding="utf-8").startswith("{")
+
+
+def test_an_unwritable_cache_folder_is_not_an_error(tmp_path, monkeypatch):
+    blocker = tmp_path / "file"
+    blocker.write_text("x", encoding="utf-8")
+    monkeypatch.setenv("CLAIMCHECK_CACHE_DIR", str(blocker / "sub"))  # cannot be created
+    rules = RuleSet.load(_folder(tmp_path, "cure stroke"))
+    assert rules.by_id["demo.cure"].patterns["en"].search("cure stroke")
+
+
+def test_shipped_rules_with_and_without_cache_agree(tmp_path, cache):
+    cold = RuleSet.load()
+    warm = RuleSet.load()
+    for a, b in zip(cold.rules, warm.rules, strict=True):
+        for lang, p in a.patterns.items():
+            assert cold.required_literals(p.pattern) == warm.required_literals(b.patterns[lang].pattern)
