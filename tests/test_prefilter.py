@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from claimcheck.prefilter import Prefilter, has_anchor, required_literals
+from claimcheck.prefilter import Prefilter, has_anchor, required_literals, requirements
 from testpaths import DATA, EXAMPLES, ROOT
 
 
@@ -65,9 +65,60 @@ def test_anchors_are_detected():
     assert has_anchor("^our") and has_anchor("x$") and not has_anchor("[^a]b")
 
 
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        ("fda approved", [[{"fda approved"}]]),
+        ("stem cells? (?:cure|heal)", [[{"stem cell"}, {"cure", "heal"}]]),
+        ("(?:stem cells?|msc) .{0,20}(?:cure|heal)|approved in (?:japan|korea)", [[{"stem cell", "msc"}, {"cure", "heal"}], [{"approved in "}, {"japan", "korea"}]]),
+        ("a?b", [[{"b"}]]),
+        ("x*|cure", None),
+    ],
+)
+def test_requirements_per_alternative(pattern, expected):
+    def canonical(req):
+        return None if req is None else [sorted(sorted(lits) for lits in conj) for conj in req]
+
+    assert canonical(requirements(pattern)) == canonical(expected)
+
+
 def test_prefilter_class_keeps_only_matching_units():
     import re
 
-    pf = Prefilter({"fda": {0}}, [re.compile("fda approved")], ["r1"])
+    pf = Prefilter.build([[[{"fda"}]]], [re.compile("fda approved")], [("r1", "en", 0)])
     assert pf.keep("fda approved") and not pf.keep("fda said") and not pf.keep("nothing")
-    assert pf.candidate_rules("fda said") == {"r1"} and pf.candidate_rules("nothing") == set()
+    assert pf.candidate_rules("fda said", "en") == {"r1": (0,)} and pf.candidate_rules("nothing", "en") == {}
+    assert pf.candidate_rules("fda said", "zh") == {}
+
+
+def test_a_pattern_is_a_candidate_only_when_one_alternative_has_all_its_literals():
+    import re
+
+    pattern = "stem cells? .{0,20}(?:cure|heal)|approved in japan"
+    pf = Prefilter.build([requirements(pattern)], [re.compile(pattern)], [("r1", "en", 0)])
+    assert pf.candidates("stem cells cure stroke") == {0}
+    assert pf.candidates("stem cells are studied") == set()  # the topic word alone is not enough
+    assert pf.candidates("a cure for stroke") == set()
+    assert pf.candidates("approved in japan") == {0}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "stem cells cure stroke and heal paralysis; stem cells cure it",
+        "heal stroke, cure stroke",
+        "cure, cure stroke, stroke cure",
+        "nothing at all",
+        "cured strokes cure stroke",
+    ],
+)
+def test_alternation_from_parts_equals_the_regex(text):
+    import re
+
+    from claimcheck.rules import LazyPattern, alternation_finditer
+
+    parts = ["cure stroke", r"(?<!stem )cells? cure", r"stem cells? (?:cure|heal)\w*", r"\bcure\b", "heal stroke", "cured? strokes?"]
+    joined = re.compile("|".join(f"(?:{p})" for p in parts), re.ASCII)
+    expected = [m.span() for m in joined.finditer(text)]
+    got = [m.span() for m in alternation_finditer([LazyPattern(p) for p in parts], text)]
+    assert got == expected

@@ -63,15 +63,16 @@ def test_analysis_is_cached_and_reused(tmp_path, cache, monkeypatch):
     def no_parsing(pattern):
         raise AssertionError("a cached analysis must not parse patterns again")
 
-    monkeypatch.setattr(prefilter, "required_literals", no_parsing)
+    monkeypatch.setattr(prefilter, "requirements", no_parsing)
     monkeypatch.setattr(prefilter, "has_anchor", no_parsing)
     second = RuleSet.load(folder)
     pattern = second.by_id["demo.cure"].patterns["en"]
-    assert second.required_literals(pattern.pattern) == first.required_literals(pattern.pattern) == {"cure stroke"}
-    assert pattern._compiled is None  # compiled on first use only
+    (item,) = second.by_id["demo.cure"].items["en"]
+    assert second.requirements(pattern.pattern) == first.requirements(pattern.pattern) == [[{"cure stroke"}]]
+    assert pattern._compiled is None and item._compiled is None  # compiled on first use only
     pf = Prefilter.from_rules(second)
     assert pf is not None and pf.keep("our stem cells cure stroke") and not pf.keep("a quiet garden")
-    assert pattern._compiled is not None
+    assert item._compiled is not None and pattern._compiled is None  # the prefilter runs items, not the whole
 
 
 def test_an_edited_pack_gets_a_fresh_analysis(tmp_path, cache):
@@ -80,7 +81,7 @@ def test_an_edited_pack_gets_a_fresh_analysis(tmp_path, cache):
     rules = RuleSet.load(_folder(tmp_path, "heal stroke"))
     new = list(cache.glob("rules-*.json"))
     assert len(new) == 1 and new != old  # the stale file is removed
-    assert rules.required_literals(rules.by_id["demo.cure"].patterns["en"].pattern) == {"heal stroke"}
+    assert rules.requirements(rules.by_id["demo.cure"].patterns["en"].pattern) == [[{"heal stroke"}]]
 
 
 def test_a_corrupt_cache_is_rebuilt(tmp_path, cache):
@@ -89,7 +90,7 @@ def test_a_corrupt_cache_is_rebuilt(tmp_path, cache):
     (path,) = cache.glob("rules-*.json")
     path.write_text("{not json", encoding="utf-8")
     rules = RuleSet.load(folder)
-    assert rules.required_literals(rules.by_id["demo.cure"].patterns["en"].pattern) == {"cure stroke"}
+    assert rules.requirements(rules.by_id["demo.cure"].patterns["en"].pattern) == [[{"cure stroke"}]]
     assert path.read_text(encoding="utf-8").startswith("{")
 
 
@@ -106,4 +107,4 @@ def test_shipped_rules_with_and_without_cache_agree(tmp_path, cache):
     warm = RuleSet.load()
     for a, b in zip(cold.rules, warm.rules, strict=True):
         for lang, p in a.patterns.items():
-            assert cold.required_literals(p.pattern) == warm.required_literals(b.patterns[lang].pattern)
+            assert cold.requirements(p.pattern) == warm.requirements(b.patterns[lang].pattern)

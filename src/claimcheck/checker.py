@@ -38,6 +38,19 @@ class Checker:
         self._model = model if model is not True else _UNLOADED
         self._model_lock = threading.Lock()
 
+    def warm(self) -> Checker:
+        """Do now what first use would do later: compile every rule pattern, build both spaCy pipelines,
+        load the classifier and jieba's dictionary. For services and audits; a one-off check skips it."""
+        for rule in self.rules.rules:
+            whole = list(rule.patterns.values()) if self.prefilter is None else []  # else items run, not wholes
+            for pattern in [*whole, *rule.exclude.values(), *(p for group in rule.items.values() for p in group)]:
+                pattern.compiled  # noqa: B018 - compiles on access
+        self.segmenter.sentences("warm up.", "en")
+        self.segmenter.sentences("预热。", "zh")
+        if self.model is not None:
+            self.model.score(["warm up", "预热"], ["en", "zh"])
+        return self
+
     def check_text(self, text: str, *, lang: str | None = None, source: dict | None = None) -> Report:
         """Check one text; `lang` ('en', 'zh' or None/'auto') forces the language of every paragraph."""
         if not isinstance(text, str):
@@ -89,7 +102,8 @@ class Checker:
             return [segment_all or u.index in model_units for u in us]
 
         doc = prepare(text, segmenter=self.segmenter, keep=keep, units=units)
-        hits = [h for s in doc.sentences for h in self.rules.match(s, pf.candidate_rules(s.norm) if pf else None)]
+        filtering = self.prefilter is not None  # without it, every rule runs on every sentence
+        hits = [h for s in doc.sentences for h in self.rules.match(s, pf.candidate_rules(s.norm, s.lang) if filtering else None)]
         return doc, hits, model_units
 
     def _model_gate(self, units: list[Unit]) -> frozenset[int]:

@@ -18,9 +18,9 @@ from claimcheck.resources import load_yaml, rules_dir
 CLAUSE_SPLIT = re.compile(r"[,，、:：()（）\[\]【】\"“”]")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Cues:
-    """Compiled context cues for one language."""
+    """Compiled context cues for one language (hashed by identity: it keys per-unit caches)."""
 
     breaks: re.Pattern[str]
     negation: re.Pattern[str]

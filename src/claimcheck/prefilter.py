@@ -72,61 +72,169 @@ def _quality(lits: set[str]) -> tuple[int, int]:
     return (min(len(s) for s in lits), -len(lits))
 
 
-class Prefilter:
-    """Decides cheaply whether a unit of text can hold a rule hit or is about our topic.
+# A pattern's requirements in disjunctive form: it can match only if, for some alternative, every one of
+# that alternative's literal sets has a member in the text. One set per alternative is what
+# `required_literals` gives; several cut the candidates about tenfold, because rule patterns combine a
+# topic word with a claim word and either alone is common.
+Requirement = list[list[set[str]]]
+_MAX_SETS = 3  # per alternative: the most selective ones
+_MAX_ALTERNATIVES = 64  # beyond this an alternation is kept as one set (the union), as required_literals does
 
-    Stage 1: one Aho-Corasick pass finds the literals present; each literal points at the patterns
-    that need it. Stage 2: only those candidate patterns run. Both stages are exact: a unit rejected
-    here cannot produce a rule hit in any of its sentences.
+
+def requirements(pattern: str) -> Requirement | None:
+    """For each alternative of `pattern`, literal sets that a match of it must all hit (None: no such)."""
+    return _dnf(sre_parse.parse(pattern))
+
+
+def _dnf(items) -> Requirement | None:
+    outer: list[set[str]] = []
+    branch = None
+    run: list[str] = []
+    for op, av in items:
+        if op is C.LITERAL:
+            run.append(chr(av))
+            continue
+        if run:
+            outer.append({"".join(run)})
+            run = []
+        alternatives = _alternatives(op, av)
+        if branch is None and alternatives is not None and _worth_expanding(alternatives):
+            branch = alternatives
+            continue
+        found = _item(op, av)
+        if found:
+            outer.append(found)
+    if run:
+        outer.append({"".join(run)})
+    if branch is None:
+        return [_best(outer)] if outer else None
+    out: Requirement = []
+    for alt in branch:
+        sub = _dnf(alt)
+        if sub is None:
+            if not outer:
+                return None
+            out.append(_best(outer))
+        else:
+            out.extend(_best(conj + outer) for conj in sub)
+    if len(out) > _MAX_ALTERNATIVES:
+        union = _item(C.BRANCH, (None, branch))
+        merged = [union, *outer] if union else outer
+        return [_best(merged)] if merged else None
+    return out
+
+
+def _alternatives(op, av):
+    """The alternatives of a branch, also when wrapped in a group."""
+    if op is C.BRANCH:
+        return av[1]
+    if op is C.SUBPATTERN and len(av[-1]) == 1 and av[-1][0][0] is C.BRANCH:
+        return av[-1][0][1][1]
+    return None
+
+
+def _worth_expanding(alternatives) -> bool:
+    """Expand an alternation only if some alternative needs two or more sets (else one union set is as good)."""
+    subs = [_dnf(alt) for alt in alternatives]
+    return any(sub is not None and any(len(conj) > 1 for conj in sub) for sub in subs)
+
+
+def _best(sets: list[set[str]]) -> list[set[str]]:
+    """The most selective distinct sets; one-character sets only when nothing better is required."""
+    unique: list[set[str]] = []
+    for candidate in sorted(sets, key=_quality, reverse=True):
+        if candidate not in unique and (not unique or _quality(candidate)[0] > 1):
+            unique.append(candidate)
+    return unique[:_MAX_SETS]
+
+
+class Prefilter:
+    """Decides cheaply whether a unit of text can hold a rule hit, and which rules to try.
+
+    Stage 1: one Aho-Corasick pass finds the literals present; a pattern is a candidate when, for one of
+    its alternatives, every required literal set has a member among them. Stage 2: only candidate
+    patterns run. Both stages are exact: a unit rejected here cannot produce a rule hit in any sentence.
     """
 
-    def __init__(self, needs: dict[str, set[int]], patterns: list, owners: list[str | None]) -> None:
+    def __init__(self, needs: dict[str, set[tuple[int, int, int]]], patterns: list, owners: list[tuple[str, str, int] | None]) -> None:
         import ahocorasick
 
         self.literals = sorted(needs)
         self.patterns = patterns
-        self.owners = owners  # rule id owning each pattern (None for topic terms)
+        self.owners = owners  # (rule id, language, item index) of each pattern (None for topic terms)
+        # Number every required set (pattern, alternative, set) and every (pattern, alternative) pair.
+        slots = sorted({slot for found in needs.values() for slot in found})
+        slot_id = {slot: n for n, slot in enumerate(slots)}
+        pairs = sorted({slot[:2] for slot in slots})
+        pair_id = {pair: n for n, pair in enumerate(pairs)}
+        self._pair_of = [pair_id[slot[:2]] for slot in slots]
+        self._pattern_of = [pair[0] for pair in pairs]
+        need: list[set[int]] = [set() for _ in pairs]
+        for slot, n in slot_id.items():
+            need[pair_id[slot[:2]]].add(n)
+        self._need = [frozenset(x) for x in need]
         self._auto = ahocorasick.Automaton()
-        for lit, ids in needs.items():
-            self._auto.add_word(lit, frozenset(ids))
+        for lit, found in needs.items():
+            self._auto.add_word(lit, frozenset(slot_id[slot] for slot in found))
         self._auto.make_automaton()
         self.keep = lru_cache(maxsize=16384)(self._keep)  # pages repeat boilerplate lines
 
     @classmethod
     def from_rules(cls, rules, topics: tuple[str, ...] = ()) -> Prefilter | None:
-        """None when some pattern has no required literal (then everything must be analysed)."""
+        """None when some pattern has no required literal (then everything must be analysed).
+
+        Each alternative of a rule's pattern (one YAML list item) is filtered on its own, so a sentence
+        runs only the few items whose literals it holds rather than the rule's whole alternation.
+        """
         patterns: list = []
-        owners: list[str | None] = []
+        owners: list[tuple[str, str, int] | None] = []
+        reqs: list[Requirement | None] = []
         for rule in rules.rules:
-            for pattern in rule.patterns.values():
-                patterns.append(pattern)
-                owners.append(rule.id)
+            for lang, group in rule.items.items():
+                for k, item in enumerate(group):
+                    patterns.append(item)
+                    owners.append((rule.id, lang, k))
+                    reqs.append(rules.requirements(item.pattern))  # cached analysis; no anchors in rules
         for topic in topics:
             patterns.append(rules.lexicon.pattern(topic))
             owners.append(None)
-        needs: dict[str, set[int]] = {}
-        for i, pattern in enumerate(patterns):
-            req = rules.required_literals(pattern.pattern)  # cached analysis; rule patterns have no anchors
+            reqs.append(requirements(patterns[-1].pattern))
+        return cls.build(reqs, patterns, owners)
+
+    @classmethod
+    def build(cls, reqs: list[Requirement | None], patterns: list, owners: list[tuple[str, str, int] | None]) -> Prefilter | None:
+        needs: dict[str, set[tuple[int, int, int]]] = {}
+        for i, req in enumerate(reqs):
             if not req:
                 return None
-            for lit in req:
-                needs.setdefault(lit, set()).add(i)
+            for a, conj in enumerate(req):
+                for k, lits in enumerate(conj):
+                    for lit in lits:
+                        needs.setdefault(lit, set()).add((i, a, k))
         return cls(needs, patterns, owners)
 
     def candidates(self, text: str) -> set[int]:
-        """Indexes of the patterns whose required literals occur in `text`."""
-        found: set[int] = set()
-        for _, ids in self._auto.iter(text):
-            found |= ids
-        return found
+        """Indexes of the patterns for which one alternative has all its literal sets present in `text`."""
+        values = [ids for _, ids in self._auto.iter(text)]
+        if not values:
+            return set()
+        found = frozenset().union(*values)
+        need, pattern_of, pair_of = self._need, self._pattern_of, self._pair_of
+        return {pattern_of[p] for p in {pair_of[x] for x in found} if need[p] <= found}
 
     def _keep(self, text: str) -> bool:
         """Whether some rule pattern matches `text`."""
         return any(self.patterns[i].search(text) for i in self.candidates(text))
 
-    def candidate_rules(self, text: str) -> set[str]:
-        """Ids of the rules that could match `text` (a superset of those that do)."""
-        return {owner for i in self.candidates(text) if (owner := self.owners[i]) is not None}
+    def candidate_rules(self, text: str, lang: str) -> dict[str, tuple[int, ...]]:
+        """Rules whose `lang` patterns could match `text` (a superset of those that do), each with the
+        ascending indexes of the pattern items that could."""
+        found: dict[str, list[int]] = {}
+        for i in self.candidates(text):
+            owner = self.owners[i]
+            if owner is not None and owner[1] == lang:
+                found.setdefault(owner[0], []).append(owner[2])
+        return {rule: tuple(sorted(items)) for rule, items in found.items()}
 
 
 _EDGES = {C.AT_BEGINNING, C.AT_BEGINNING_STRING, C.AT_END, C.AT_END_STRING}
@@ -154,4 +262,4 @@ def _has_anchor(items) -> bool:
 
 def unanchored(rules) -> list[str]:
     """Rule ids whose patterns yield no required literal (for rule authors)."""
-    return [r.id for r in rules.rules if any(not rules.required_literals(p.pattern) for p in r.patterns.values())]
+    return [r.id for r in rules.rules if any(not rules.requirements(p.pattern) for p in r.patterns.values())]

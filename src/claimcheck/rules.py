@@ -8,8 +8,8 @@ contradicts, an explanation in English and Chinese, and examples that must and m
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -75,7 +75,7 @@ class Rule:
     category: str
     severity: str
     languages: tuple[str, ...]
-    patterns: dict[str, LazyPattern]
+    patterns: dict[str, LazyPattern]  # per language, all of the rule's patterns as one alternation
     exclude: dict[str, LazyPattern]
     requires: tuple[str, ...]
     facts: tuple[str, ...]
@@ -85,15 +85,41 @@ class Rule:
     must_match: tuple[Example, ...]
     must_not_match: tuple[Example, ...]
     context_free: bool = False  # when true, negation/caution context does not apply (e.g. urgency)
+    items: dict[str, tuple[LazyPattern, ...]] = field(default_factory=dict)  # the alternatives, one by one
 
-    def finditer(self, sentence: Sentence) -> Iterator[re.Match[str]]:
+    def finditer(self, sentence: Sentence, alternatives: Sequence[int] | None = None) -> Iterator[re.Match[str]]:
+        """Matches in a sentence; with `alternatives` (ascending item indexes a prefilter found possible),
+        only those items run, with exactly the matches the whole alternation would give."""
         pattern = self.patterns.get(sentence.lang)
         if pattern is None:
             return
         excluded = self.exclude.get(sentence.lang)
         if excluded is not None and excluded.search(sentence.norm):
             return
-        yield from pattern.finditer(sentence.norm)
+        if alternatives is None:
+            yield from pattern.finditer(sentence.norm)
+        else:
+            items = self.items[sentence.lang]
+            yield from alternation_finditer([items[k] for k in alternatives], sentence.norm)
+
+
+def alternation_finditer(patterns: Sequence[LazyPattern], text: str) -> Iterator[re.Match[str]]:
+    """`re.finditer` of `(?:p0)|(?:p1)|...` computed from the parts: at each step the leftmost match wins,
+    the earliest part on a tie (as the regex engine tries alternatives in order). Parts never match empty
+    (each needs a literal), so the scan simply resumes at the end of the previous match."""
+    found = [p.search(text) for p in patterns]
+    while True:
+        best = None
+        for m in found:
+            if m is not None and (best is None or m.start() < best.start()):
+                best = m
+        if best is None:
+            return
+        yield best
+        pos = best.end()
+        for k, m in enumerate(found):
+            if m is not None and m.start() < pos:
+                found[k] = patterns[k].search(text, pos)
 
 
 class Lexicon:
@@ -102,6 +128,8 @@ class Lexicon:
     def __init__(self, terms: dict[str, list[str]]) -> None:
         self.terms = terms
         self._compiled: dict[str, re.Pattern[str]] = {}
+        # Keyed by (name, text): hashing a compiled pattern hashes its whole program, on every call.
+        self._has = lru_cache(maxsize=65536)(self._has_uncached)
 
     @classmethod
     def load(cls, path: Path) -> Lexicon:
@@ -128,27 +156,31 @@ class Lexicon:
         return compiled
 
     def has(self, name: str, text: str) -> bool:
-        return _has_cached(self.pattern(name), text)
+        """Whether `text` holds a term of list `name` (cached: page boilerplate repeats)."""
+        return self._has(name, text)
+
+    def _has_uncached(self, name: str, text: str) -> bool:
+        return self.pattern(name).search(text) is not None
 
 
 class RuleSet:
     """All rule packs, compiled once; `match` is pure and thread-safe."""
 
-    def __init__(self, rules: list[Rule], lexicon: Lexicon, analysis: dict[str, list[str] | None] | None = None) -> None:
+    def __init__(self, rules: list[Rule], lexicon: Lexicon, analysis: dict[str, list | None] | None = None) -> None:
         self.rules = rules
         self.lexicon = lexicon
         self.by_id = {r.id: r for r in rules}
         self._by_lang = {lang: [r for r in rules if lang in r.patterns] for lang in LANGS}
         self._literals = analysis if analysis is not None else _analyse(rules)
 
-    def required_literals(self, pattern: str) -> set[str] | None:
-        """Literals of which every match of a rule pattern contains one (None: no such set); see prefilter."""
+    def requirements(self, pattern: str):
+        """The literal sets a match of a rule pattern needs, per alternative (see prefilter.requirements)."""
         if pattern not in self._literals:
-            from claimcheck.prefilter import required_literals
+            from claimcheck.prefilter import requirements
 
-            self._literals[pattern] = _as_list(required_literals(pattern))
+            self._literals[pattern] = _as_lists(requirements(pattern))
         found = self._literals[pattern]
-        return set(found) if found is not None else None
+        return [[set(lits) for lits in conj] for conj in found] if found is not None else None
 
     @classmethod
     def load(cls, folder: Path | None = None, packs: Iterable[str] | None = None) -> RuleSet:
@@ -171,13 +203,17 @@ class RuleSet:
     def packs(self) -> list[str]:
         return sorted({r.pack for r in self.rules})
 
-    def match(self, sentence: Sentence, candidates: set[str] | None = None) -> list[Hit]:
-        """Hits of every rule (or only of the `candidates` a prefilter allows) in one sentence."""
+    def match(self, sentence: Sentence, candidates: dict[str, Sequence[int]] | None = None) -> list[Hit]:
+        """Hits of every rule in one sentence, or only of the `candidates` a prefilter allows (rule id ->
+        the alternatives of its pattern that can match)."""
         hits: list[Hit] = []
         for rule in self._by_lang.get(sentence.lang, ()):
-            if candidates is not None and rule.id not in candidates:
-                continue
-            for m in rule.finditer(sentence):
+            alternatives = None
+            if candidates is not None:
+                alternatives = candidates.get(rule.id)
+                if alternatives is None:
+                    continue
+            for m in rule.finditer(sentence, alternatives):
                 start, end = m.span()
                 if end <= start:
                     continue
@@ -195,9 +231,6 @@ class RuleSet:
                 )
         return hits
 
-    def literal_patterns(self) -> list[LazyPattern]:
-        """Every rule pattern (used to build the prefilter)."""
-        return [p for r in self.rules for p in r.patterns.values()]
 
 
 def _read_yaml(path: Path) -> dict:
@@ -231,7 +264,8 @@ def _compile_rule(entry: dict, pack: str, lexicon: Lexicon, path: Path) -> Rule:
     message = entry.get("message") or {}
     if not message.get("en") or not message.get("zh"):
         raise RuleError(f"{where}: message.en and message.zh are required")
-    patterns = _compile_by_lang(entry.get("patterns"), lexicon, where, required=True)
+    items: dict[str, tuple[LazyPattern, ...]] = {}
+    patterns = _compile_by_lang(entry.get("patterns"), lexicon, where, required=True, parts=items)
     examples = entry.get("examples") or {}
     must = tuple(_example(e, where) for e in examples.get("match", []))
     must_not = tuple(_example(e, where) for e in examples.get("no_match", []))
@@ -255,10 +289,13 @@ def _compile_rule(entry: dict, pack: str, lexicon: Lexicon, path: Path) -> Rule:
         must_match=must,
         must_not_match=must_not,
         context_free=bool(entry.get("context_free", False)),
+        items=items,
     )
 
 
-def _compile_by_lang(spec: object, lexicon: Lexicon, where: str, *, required: bool) -> dict[str, LazyPattern]:
+def _compile_by_lang(
+    spec: object, lexicon: Lexicon, where: str, *, required: bool, parts: dict[str, tuple[LazyPattern, ...]] | None = None
+) -> dict[str, LazyPattern]:
     """One alternation per language; checked (anchors, syntax) by `_analyse` once the pack is loaded."""
     if spec is None:
         if required:
@@ -273,16 +310,20 @@ def _compile_by_lang(spec: object, lexicon: Lexicon, where: str, *, required: bo
         expanded = [lexicon.expand(str(p), where) for p in items]
         out[lang] = LazyPattern("|".join(f"(?:{p})" for p in expanded))
         _WHERE.setdefault(out[lang].pattern, f"{where}: {lang}")
+        if parts is not None:
+            parts[lang] = tuple(LazyPattern(p) for p in expanded)
+            for p in expanded:
+                _WHERE.setdefault(p, f"{where}: {lang}")
     if required and not out:
         raise RuleError(f"{where}: at least one language needs patterns")
     return out
 
 
 _WHERE: dict[str, str] = {}  # pattern -> "file:rule: lang", for error messages of the analysis step
-_ANALYSIS_VERSION = 1
+_ANALYSIS_VERSION = 3
 
 
-def _analyse(rules: list[Rule]) -> dict[str, list[str] | None]:
+def _analyse(rules: list[Rule]) -> dict[str, list | None]:
     """Check every pattern (syntax, no anchors) and find the literals the prefilter needs.
 
     Parsing 77,000 characters of regex takes about a second, so the result is cached per user, keyed by
@@ -293,7 +334,10 @@ def _analyse(rules: list[Rule]) -> dict[str, list[str] | None]:
     import json
     import sys
 
-    patterns = sorted({p.pattern for r in rules for table in (r.patterns, r.exclude) for p in table.values()})
+    patterns = sorted(
+        {p.pattern for r in rules for table in (r.patterns, r.exclude) for p in table.values()}
+        | {p.pattern for r in rules for group in r.items.values() for p in group}
+    )
     key = hashlib.sha256("\0".join([str(_ANALYSIS_VERSION), sys.version, *patterns]).encode()).hexdigest()[:24]
     folder = cache_dir()
     path = folder / f"rules-{key}.json" if folder else None
@@ -304,9 +348,9 @@ def _analyse(rules: list[Rule]) -> dict[str, list[str] | None]:
                 return cached
         except (OSError, ValueError):
             pass
-    from claimcheck.prefilter import has_anchor, required_literals
+    from claimcheck.prefilter import has_anchor, requirements
 
-    found: dict[str, list[str] | None] = {}
+    found: dict[str, list | None] = {}
     compiled: dict[str, re.Pattern[str]] = {}
     for pattern in patterns:
         where = _WHERE.get(pattern, "a rule")
@@ -317,11 +361,10 @@ def _analyse(rules: list[Rule]) -> dict[str, list[str] | None]:
             raise RuleError(f"{where}: bad pattern: {exc}") from exc
         if anchored:
             raise RuleError(f"{where} patterns may not use ^, $, \\A or \\Z (they are matched inside sentences)")
-        found[pattern] = _as_list(required_literals(pattern))
+        found[pattern] = _as_lists(requirements(pattern))
     for r in rules:  # keep the compiled forms we already paid for
-        for table in (r.patterns, r.exclude):
-            for p in table.values():
-                p._compiled = compiled[p.pattern]
+        for p in [*r.patterns.values(), *r.exclude.values(), *(q for group in r.items.values() for q in group)]:
+            p._compiled = compiled[p.pattern]
     if path is not None:
         for old in path.parent.glob("rules-*.json"):
             if old != path:
@@ -330,8 +373,8 @@ def _analyse(rules: list[Rule]) -> dict[str, list[str] | None]:
     return found
 
 
-def _as_list(literals: set[str] | None) -> list[str] | None:
-    return sorted(literals) if literals else None
+def _as_lists(req) -> list | None:
+    return [[sorted(lits) for lits in conj] for conj in req] if req else None
 
 
 def _example(raw: object, where: str) -> Example:
@@ -347,8 +390,3 @@ def _example(raw: object, where: str) -> Example:
         marked = (m.start(), m.start() + len(m.group(1)))
         text = plain
     return Example(text=text, marked=marked, page=str(raw.get("page", "")), note=str(raw.get("note", "")))
-
-
-@lru_cache(maxsize=65536)
-def _has_cached(pattern: re.Pattern[str], text: str) -> bool:
-    return pattern.search(text) is not None

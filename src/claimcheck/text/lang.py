@@ -24,12 +24,32 @@ def _count(pattern: re.Pattern[str], text: str) -> int:
     return len(text) - len(pattern.sub("", text))
 
 
+_ASCII_LOWER = bytes(range(ord("a"), ord("z") + 1))
+_ASCII_UPPER = bytes(range(ord("A"), ord("Z") + 1))
+_KANA_OR_HANGUL = re.compile("[\u3040-\u30ff\uac00-\ud7af\u1100-\u11ff]")
+
+
+def _ascii_letters(data: bytes, letters: bytes) -> int:
+    """How many bytes of `data` are in `letters` (bytes.translate deletes them in C)."""
+    return len(data) - len(data.translate(None, letters))
+
+
 def detect_language(text: str) -> str:
     """Return 'en', 'zh', 'other' or 'none' for a normalized (folded) paragraph."""
-    alpha = _count(_ALPHA, text)
-    if alpha == 0:
-        return "none"
-    han, kana, hangul, latin = (_count(p, text) for p in (_HAN, _KANA, _HANGUL, _LATIN))
+    if text.isascii():  # most lines of most pages: count letters without any regex
+        data = text.encode("ascii")
+        latin = _ascii_letters(data, _ASCII_LOWER)
+        alpha = latin + _ascii_letters(data, _ASCII_UPPER)
+        if alpha == 0:
+            return "none"
+        han = kana = hangul = 0
+    else:
+        alpha = _count(_ALPHA, text)
+        if alpha == 0:
+            return "none"
+        han = _count(_HAN, text)
+        kana, hangul = (_count(p, text) for p in (_KANA, _HANGUL)) if _KANA_OR_HANGUL.search(text) else (0, 0)
+        latin = _ascii_letters(text.encode("utf-8"), _ASCII_LOWER)  # multi-byte UTF-8 never uses ASCII bytes
     other_alpha = alpha - han - kana - hangul - latin
     if kana > max(2, han // 10) or hangul > han:
         return "other"
@@ -39,6 +59,6 @@ def detect_language(text: str) -> str:
         words = _WORD.findall(text)
         if len(words) <= 4:
             return "en" if latin > other_alpha else "other"
-        hits = sum(1 for w in words if w in _EN_STOPWORDS)
+        hits = sum(map(_EN_STOPWORDS.__contains__, words))
         return "en" if hits / len(words) >= 0.08 or han else "other"
     return "zh" if han >= other_alpha else "other"

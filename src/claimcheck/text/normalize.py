@@ -30,6 +30,7 @@ _HOMOGLYPHS = str.maketrans(
 _CONFUSABLE = frozenset(k for k in map(chr, _HOMOGLYPHS.keys()))
 # Dash look-alikes that NFKC leaves alone ("FDA‑approved" with a non-breaking hyphen).
 _DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63", "-"))
+_DASH_RE = re.compile("[\u2010-\u2015\u2212\ufe58\ufe63]")  # str.translate is slow on non-ASCII text: test first
 
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _HAN = re.compile(f"[{_CJK}]")
@@ -108,7 +109,9 @@ def _fast_fold(text: str, base: int) -> tuple[str, Sequence[int]] | None:
     folded = text.casefold()
     if len(folded) != len(text):
         return None
-    return folded.translate(_DASHES), range(base, base + len(text))
+    if _DASH_RE.search(folded):
+        folded = folded.translate(_DASHES)
+    return folded, range(base, base + len(text))
 
 
 def _fix_homoglyphs(text: str) -> str:
@@ -191,11 +194,13 @@ def t2s(text: str) -> str:
     return _t2s().convert(text)
 
 
+_NOT_CJK = re.compile(f"[^{_CJK}]+")
+
+
 def script_of(text: str) -> str:
     """'Hant' when OpenCC changes a noticeable share of the Han characters, else 'Hans'."""
-    han = [c for c in text if _is_cjk(c)]
-    if not han:
+    sample = _NOT_CJK.sub("", text)[:4000]
+    if not sample:
         return ""
-    sample = "".join(han[:4000])
-    changed = sum(1 for a, b in zip(sample, _t2s().convert(sample), strict=False) if a != b)
+    changed = sum(map(str.__ne__, sample, _t2s().convert(sample)))  # map stops at the shorter string
     return "Hant" if changed >= max(1, len(sample) // 60) else "Hans"

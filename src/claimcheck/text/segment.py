@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import re
 import threading
+from array import array
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from claimcheck.model import Document, Sentence
 from claimcheck.text.lang import detect_language
@@ -126,12 +128,33 @@ def fold_units(text: str, lang: str | None = None) -> list[Unit]:
     """Fold every unit and identify its language (cheap: no NLP). Units without letters are dropped."""
     units: list[Unit] = []
     for ustart, uend in split_units(text):
-        folded = fold(text[ustart:uend], base=ustart)
-        ulang = detect_language(folded.text)
+        folded, ulang = _fold_line(text[ustart:uend], ustart)
         if ulang == "none":
             continue
         units.append(Unit(len(units), folded, lang if lang in ("en", "zh") else ulang))
     return units
+
+
+_CACHED_LINE = 2000  # longer units are rarely repeated verbatim
+
+
+def _fold_line(line: str, base: int) -> tuple[Folded, str]:
+    """Fold one unit and identify its language; repeated lines (menus, footers, contact details on every
+    page of a site) are folded once per process and their offsets shifted."""
+    if len(line) > _CACHED_LINE:
+        folded = fold(line, base=base)
+        return folded, detect_language(folded.text)
+    folded, lang = _fold_cached(line)
+    offs = folded.offsets
+    if base:
+        offs = range(offs.start + base, offs.stop + base) if isinstance(offs, range) else array("l", [o + base for o in offs])
+    return Folded(folded.text, offs), lang
+
+
+@lru_cache(maxsize=32768)
+def _fold_cached(line: str) -> tuple[Folded, str]:
+    folded = fold(line)
+    return folded, detect_language(folded.text)
 
 
 def prepare(
