@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from claimcheck.prefilter import Prefilter, has_anchor, required_literals, requirements
+from claimcheck.prefilter import Prefilter, has_anchor, prefix_literals, required_literals, requirements, search_at
 from testpaths import DATA, EXAMPLES, ROOT
 
 
@@ -87,7 +87,7 @@ def test_prefilter_class_keeps_only_matching_units():
 
     pf = Prefilter.build([[[{"fda"}]]], [re.compile("fda approved")], [("r1", "en", 0)])
     assert pf.keep("fda approved") and not pf.keep("fda said") and not pf.keep("nothing")
-    assert pf.candidate_rules("fda said", "en") == {"r1": (0,)} and pf.candidate_rules("nothing", "en") == {}
+    assert pf.candidate_rules("fda said", "en") == {"r1": ((0, None),)} and pf.candidate_rules("nothing", "en") == {}
     assert pf.candidate_rules("fda said", "zh") == {}
 
 
@@ -122,3 +122,34 @@ def test_alternation_from_parts_equals_the_regex(text):
     expected = [m.span() for m in joined.finditer(text)]
     got = [m.span() for m in alternation_finditer([LazyPattern(p) for p in parts], text)]
     assert got == expected
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        (r"\b(?:fda|u\.s\. fda)[- ]?approved", {"fda", "u.s. fda"}),
+        (r"(?<!not )(?:approved|licensed) by", {"approved", "licensed"}),
+        (r"(?:cure|heal)s? stroke", {"cure", "heal"}),
+        (r"a?b", None),
+        (r"(?:x|)y", None),
+        (r"[ab]c", {"a", "b"}),
+        (r"\w+ cured", None),
+    ],
+)
+def test_prefix_literals(pattern, expected):
+    assert prefix_literals(pattern) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["fda approved and the u.s. fda-approved", "no approval here", "ffda approved fda approved", "fda approvedfda approved"],
+)
+def test_searching_from_prefix_positions_equals_search(text):
+    import re
+
+    pattern = re.compile(r"\b(?:fda|u\.s\. fda)[- ]?approved\b", re.ASCII)
+    lits = prefix_literals(pattern.pattern)
+    starts = sorted({m.start() for lit in lits for m in re.finditer(re.escape(lit), text)})
+    for pos in range(len(text) + 1):
+        a, b = pattern.search(text, pos), search_at(pattern, starts, text, pos)
+        assert (a and a.span()) == (b and b.span())

@@ -94,7 +94,7 @@ class Checker:
         """Fold all units; segment only those a rule could match or the classifier finds claim-like."""
         units = fold_units(text, None if lang == "auto" else lang)
         pf = self._rules_filter
-        rule_kept = frozenset(u.index for u in units if pf is None or pf.keep(u.folded.text))
+        rule_kept = frozenset(u.index for u in units if pf is None or pf.keep(u.folded.text, u.lang))  # a rule of its language
         model_units = rule_kept | self._model_gate([u for u in units if u.index not in rule_kept])
         segment_all = self.prefilter is None
 

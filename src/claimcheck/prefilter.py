@@ -7,6 +7,8 @@ exact by construction: a unit it rejects cannot produce a hit.
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_left
 from functools import lru_cache
 
 try:  # Python 3.11+
@@ -19,8 +21,13 @@ except ImportError:  # pragma: no cover - older Pythons
 _MAX_CLASS = 12
 
 
+_CASELESS = re.compile(r"\(\?[aLmsux]*i")  # an inline (?i): literals would no longer be exact
+
+
 def required_literals(pattern: str) -> set[str] | None:
     """Literals of which every match of `pattern` contains at least one; None if there is no such set."""
+    if _CASELESS.search(pattern):
+        return None
     return _seq(sre_parse.parse(pattern))
 
 
@@ -83,7 +90,53 @@ _MAX_ALTERNATIVES = 64  # beyond this an alternation is kept as one set (the uni
 
 def requirements(pattern: str) -> Requirement | None:
     """For each alternative of `pattern`, literal sets that a match of it must all hit (None: no such)."""
+    if _CASELESS.search(pattern):
+        return None
     return _dnf(sre_parse.parse(pattern))
+
+
+def prefix_literals(pattern: str) -> set[str] | None:
+    """Literals one of which every match of `pattern` starts with (after zero-width assertions), or None.
+
+    With them a search need only try the positions where such a literal occurs: a long alternation of
+    regulator names or drug words is then a few `match` calls instead of a regex try at every position.
+    """
+    if _CASELESS.search(pattern):
+        return None
+    return _prefix(list(sre_parse.parse(pattern)))
+
+
+_ZERO_WIDTH = (C.AT, C.ASSERT, C.ASSERT_NOT)
+
+
+def _prefix(items) -> set[str] | None:
+    for n, (op, av) in enumerate(items):
+        if op in _ZERO_WIDTH:
+            continue
+        if op is C.LITERAL:
+            run = []
+            for op2, av2 in items[n:]:
+                if op2 is not C.LITERAL:
+                    break
+                run.append(chr(av2))
+            return {"".join(run)}
+        if op is C.SUBPATTERN:
+            return _prefix(list(av[-1]))
+        if op is C.BRANCH:
+            out: set[str] = set()
+            for alt in av[1]:
+                sub = _prefix(list(alt))
+                if not sub:
+                    return None
+                out |= sub
+            return out
+        if op is C.IN:
+            chars = [chr(v) for o, v in av if o is C.LITERAL]
+            return set(chars) if len(chars) == len(av) and 0 < len(chars) <= _MAX_CLASS else None
+        if op in (C.MAX_REPEAT, C.MIN_REPEAT, getattr(C, "POSSESSIVE_REPEAT", None)):
+            return _prefix(list(av[2])) if av[0] >= 1 else None
+        return None
+    return None
 
 
 def _dnf(items) -> Requirement | None:
@@ -139,11 +192,14 @@ def _worth_expanding(alternatives) -> bool:
     return any(sub is not None and any(len(conj) > 1 for conj in sub) for sub in subs)
 
 
+_MIN_EXTRA = 4  # a second or third set must be selective: "in", "our" or "the" cost more than they save
+
+
 def _best(sets: list[set[str]]) -> list[set[str]]:
-    """The most selective distinct sets; one-character sets only when nothing better is required."""
+    """The most selective distinct sets; short-literal sets only when nothing better is required."""
     unique: list[set[str]] = []
     for candidate in sorted(sets, key=_quality, reverse=True):
-        if candidate not in unique and (not unique or _quality(candidate)[0] > 1):
+        if candidate not in unique and (not unique or _quality(candidate)[0] >= _MIN_EXTRA):
             unique.append(candidate)
     return unique[:_MAX_SETS]
 
@@ -156,9 +212,16 @@ class Prefilter:
     patterns run. Both stages are exact: a unit rejected here cannot produce a rule hit in any sentence.
     """
 
-    def __init__(self, needs: dict[str, set[tuple[int, int, int]]], patterns: list, owners: list[tuple[str, str, int] | None]) -> None:
+    def __init__(
+        self,
+        needs: dict[str, set[tuple[int, int, int]]],
+        patterns: list,
+        owners: list[tuple[str, str, int] | None],
+        prefixes: list[set[str] | None] | None = None,
+    ) -> None:
         import ahocorasick
 
+        prefixes = prefixes or [None] * len(patterns)
         self.literals = sorted(needs)
         self.patterns = patterns
         self.owners = owners  # (rule id, language, item index) of each pattern (None for topic terms)
@@ -167,16 +230,31 @@ class Prefilter:
         slot_id = {slot: n for n, slot in enumerate(slots)}
         pairs = sorted({slot[:2] for slot in slots})
         pair_id = {pair: n for n, pair in enumerate(pairs)}
-        self._pair_of = [pair_id[slot[:2]] for slot in slots]
         self._pattern_of = [pair[0] for pair in pairs]
         need: list[set[int]] = [set() for _ in pairs]
         for slot, n in slot_id.items():
             need[pair_id[slot[:2]]].add(n)
         self._need = [frozenset(x) for x in need]
+        # Each pair is looked at only when a literal of its most selective set (the first) is present.
+        starting: dict[str, list[int]] = {}  # literal -> patterns whose matches all start with it
+        for i, lits in enumerate(prefixes):
+            for lit in lits or ():
+                starting.setdefault(lit, []).append(i)
+        self._anchored = frozenset(i for i, lits in enumerate(prefixes) if lits)
+        self._slots: list[frozenset[int]] = []
+        self._keyed: list[frozenset[int]] = []
         self._auto = ahocorasick.Automaton()
-        for lit, found in needs.items():
-            self._auto.add_word(lit, frozenset(slot_id[slot] for slot in found))
+        for n, (lit, found) in enumerate(sorted(needs.items())):
+            self._slots.append(frozenset(slot_id[slot] for slot in found))
+            self._keyed.append(frozenset(pair_id[slot[:2]] for slot in found if slot[2] == 0))
+            self._auto.add_word(lit, n)
         self._auto.make_automaton()
+        # A second automaton, run only when an anchored pattern is a candidate: where its matches may start.
+        self._prefix_auto = ahocorasick.Automaton()
+        for lit, owners_of in starting.items():
+            self._prefix_auto.add_word(lit, (len(lit) - 1, tuple(owners_of)))
+        if starting:
+            self._prefix_auto.make_automaton()
         self.keep = lru_cache(maxsize=16384)(self._keep)  # pages repeat boilerplate lines
 
     @classmethod
@@ -199,10 +277,17 @@ class Prefilter:
             patterns.append(rules.lexicon.pattern(topic))
             owners.append(None)
             reqs.append(requirements(patterns[-1].pattern))
-        return cls.build(reqs, patterns, owners)
+        prefixes = [rules.prefix(p.pattern) if o is not None else None for p, o in zip(patterns, owners, strict=True)]
+        return cls.build(reqs, patterns, owners, prefixes)
 
     @classmethod
-    def build(cls, reqs: list[Requirement | None], patterns: list, owners: list[tuple[str, str, int] | None]) -> Prefilter | None:
+    def build(
+        cls,
+        reqs: list[Requirement | None],
+        patterns: list,
+        owners: list[tuple[str, str, int] | None],
+        prefixes: list[set[str] | None] | None = None,
+    ) -> Prefilter | None:
         needs: dict[str, set[tuple[int, int, int]]] = {}
         for i, req in enumerate(reqs):
             if not req:
@@ -211,30 +296,65 @@ class Prefilter:
                 for k, lits in enumerate(conj):
                     for lit in lits:
                         needs.setdefault(lit, set()).add((i, a, k))
-        return cls(needs, patterns, owners)
+        return cls(needs, patterns, owners, prefixes)
+
+    def scan(self, text: str) -> tuple[set[int], dict[int, list[int]]]:
+        """The candidate patterns, and for those whose matches all start with a known literal, the
+        ascending positions where such a literal starts (the only places a match can begin)."""
+        present = {n for _, n in self._auto.iter(text)}
+        if not present:
+            return set(), {}
+        slots, keyed = self._slots, self._keyed
+        found = frozenset().union(*[slots[n] for n in present])
+        touched = frozenset().union(*[keyed[n] for n in present])
+        need, pattern_of = self._need, self._pattern_of
+        chosen = {pattern_of[p] for p in touched if need[p] <= found}
+        anchored = chosen & self._anchored
+        if not anchored:
+            return chosen, {}
+        at: dict[int, list[int]] = {i: [] for i in anchored}
+        for end, (back, owners_of) in self._prefix_auto.iter(text):
+            for i in owners_of:
+                if i in at:
+                    at[i].append(end - back)
+        return chosen, {i: sorted(set(starts)) for i, starts in at.items()}
 
     def candidates(self, text: str) -> set[int]:
         """Indexes of the patterns for which one alternative has all its literal sets present in `text`."""
-        values = [ids for _, ids in self._auto.iter(text)]
-        if not values:
-            return set()
-        found = frozenset().union(*values)
-        need, pattern_of, pair_of = self._need, self._pattern_of, self._pair_of
-        return {pattern_of[p] for p in {pair_of[x] for x in found} if need[p] <= found}
+        return self.scan(text)[0]
 
-    def _keep(self, text: str) -> bool:
-        """Whether some rule pattern matches `text`."""
-        return any(self.patterns[i].search(text) for i in self.candidates(text))
+    def _keep(self, text: str, lang: str | None = None) -> bool:
+        """Whether some rule pattern (of language `lang`, if given) matches `text`."""
+        chosen, at = self.scan(text)
+        owners = self.owners
+        return any(
+            search_at(self.patterns[i], at.get(i), text) is not None
+            for i in chosen
+            if lang is None or (owner := owners[i]) is None or owner[1] == lang
+        )
 
-    def candidate_rules(self, text: str, lang: str) -> dict[str, tuple[int, ...]]:
-        """Rules whose `lang` patterns could match `text` (a superset of those that do), each with the
-        ascending indexes of the pattern items that could."""
-        found: dict[str, list[int]] = {}
-        for i in self.candidates(text):
+    def candidate_rules(self, text: str, lang: str) -> dict[str, tuple[tuple[int, list[int] | None], ...]]:
+        """Rules whose `lang` patterns could match `text` (a superset of those that do), each with its
+        candidate items in ascending order: (item index, the positions a match can start at, or None)."""
+        chosen, at = self.scan(text)
+        found: dict[str, list[tuple[int, list[int] | None]]] = {}
+        for i in chosen:
             owner = self.owners[i]
             if owner is not None and owner[1] == lang:
-                found.setdefault(owner[0], []).append(owner[2])
-        return {rule: tuple(sorted(items)) for rule, items in found.items()}
+                found.setdefault(owner[0], []).append((owner[2], at.get(i)))
+        return {rule: tuple(sorted(items, key=lambda item: item[0])) for rule, items in found.items()}
+
+
+def search_at(pattern, starts: list[int] | None, text: str, pos: int = 0):
+    """`pattern.search(text, pos)`, trying only `starts` (ascending) when every match begins at one."""
+    if starts is None:
+        return pattern.search(text, pos)
+    match = pattern.compiled.match if hasattr(pattern, "compiled") else pattern.match
+    for start in starts[bisect_left(starts, pos) :]:
+        m = match(text, start)
+        if m is not None:
+            return m
+    return None
 
 
 _EDGES = {C.AT_BEGINNING, C.AT_BEGINNING_STRING, C.AT_END, C.AT_END_STRING}

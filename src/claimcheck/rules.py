@@ -87,9 +87,9 @@ class Rule:
     context_free: bool = False  # when true, negation/caution context does not apply (e.g. urgency)
     items: dict[str, tuple[LazyPattern, ...]] = field(default_factory=dict)  # the alternatives, one by one
 
-    def finditer(self, sentence: Sentence, alternatives: Sequence[int] | None = None) -> Iterator[re.Match[str]]:
-        """Matches in a sentence; with `alternatives` (ascending item indexes a prefilter found possible),
-        only those items run, with exactly the matches the whole alternation would give."""
+    def finditer(self, sentence: Sentence, alternatives: Sequence[tuple[int, list[int] | None]] | None = None) -> Iterator[re.Match[str]]:
+        """Matches in a sentence; with `alternatives` (ascending (item index, possible match starts or None)
+        pairs a prefilter found), only those items run, with exactly the matches the whole alternation gives."""
         pattern = self.patterns.get(sentence.lang)
         if pattern is None:
             return
@@ -100,14 +100,20 @@ class Rule:
             yield from pattern.finditer(sentence.norm)
         else:
             items = self.items[sentence.lang]
-            yield from alternation_finditer([items[k] for k in alternatives], sentence.norm)
+            yield from alternation_finditer([items[k] for k, _ in alternatives], sentence.norm, [at for _, at in alternatives])
 
 
-def alternation_finditer(patterns: Sequence[LazyPattern], text: str) -> Iterator[re.Match[str]]:
+def alternation_finditer(
+    patterns: Sequence[LazyPattern], text: str, starts: Sequence[list[int] | None] | None = None
+) -> Iterator[re.Match[str]]:
     """`re.finditer` of `(?:p0)|(?:p1)|...` computed from the parts: at each step the leftmost match wins,
     the earliest part on a tie (as the regex engine tries alternatives in order). Parts never match empty
-    (each needs a literal), so the scan simply resumes at the end of the previous match."""
-    found = [p.search(text) for p in patterns]
+    (each needs a literal), so the scan simply resumes at the end of the previous match. `starts` gives,
+    per part, the only positions its matches can begin at (None: anywhere)."""
+    from claimcheck.prefilter import search_at
+
+    starts = starts or [None] * len(patterns)
+    found = [search_at(p, at, text) for p, at in zip(patterns, starts, strict=True)]
     while True:
         best = None
         for m in found:
@@ -119,7 +125,7 @@ def alternation_finditer(patterns: Sequence[LazyPattern], text: str) -> Iterator
         pos = best.end()
         for k, m in enumerate(found):
             if m is not None and m.start() < pos:
-                found[k] = patterns[k].search(text, pos)
+                found[k] = search_at(patterns[k], starts[k], text, pos)
 
 
 class Lexicon:
@@ -173,6 +179,17 @@ class RuleSet:
         self._by_lang = {lang: [r for r in rules if lang in r.patterns] for lang in LANGS}
         self._literals = analysis if analysis is not None else _analyse(rules)
 
+    def prefix(self, pattern: str) -> set[str] | None:
+        """Literals every match of a rule pattern item starts with (see prefilter.prefix_literals)."""
+        key = "^" + pattern
+        if key not in self._literals:
+            from claimcheck.prefilter import prefix_literals
+
+            found = prefix_literals(pattern)
+            self._literals[key] = sorted(found) if found else None
+        found = self._literals[key]
+        return set(found) if found else None
+
     def requirements(self, pattern: str):
         """The literal sets a match of a rule pattern needs, per alternative (see prefilter.requirements)."""
         if pattern not in self._literals:
@@ -203,7 +220,7 @@ class RuleSet:
     def packs(self) -> list[str]:
         return sorted({r.pack for r in self.rules})
 
-    def match(self, sentence: Sentence, candidates: dict[str, Sequence[int]] | None = None) -> list[Hit]:
+    def match(self, sentence: Sentence, candidates: dict[str, Sequence[tuple[int, list[int] | None]]] | None = None) -> list[Hit]:
         """Hits of every rule in one sentence, or only of the `candidates` a prefilter allows (rule id ->
         the alternatives of its pattern that can match)."""
         hits: list[Hit] = []
@@ -320,7 +337,7 @@ def _compile_by_lang(
 
 
 _WHERE: dict[str, str] = {}  # pattern -> "file:rule: lang", for error messages of the analysis step
-_ANALYSIS_VERSION = 3
+_ANALYSIS_VERSION = 5
 
 
 def _analyse(rules: list[Rule]) -> dict[str, list | None]:
@@ -344,11 +361,11 @@ def _analyse(rules: list[Rule]) -> dict[str, list | None]:
     if path is not None:
         try:
             cached = json.loads(path.read_text(encoding="utf-8"))
-            if isinstance(cached, dict) and set(cached) == set(patterns):
+            if isinstance(cached, dict) and set(cached) == set(patterns) | {"^" + p for p in patterns}:
                 return cached
         except (OSError, ValueError):
             pass
-    from claimcheck.prefilter import has_anchor, requirements
+    from claimcheck.prefilter import has_anchor, prefix_literals, requirements
 
     found: dict[str, list | None] = {}
     compiled: dict[str, re.Pattern[str]] = {}
@@ -362,6 +379,8 @@ def _analyse(rules: list[Rule]) -> dict[str, list | None]:
         if anchored:
             raise RuleError(f"{where} patterns may not use ^, $, \\A or \\Z (they are matched inside sentences)")
         found[pattern] = _as_lists(requirements(pattern))
+        prefix = prefix_literals(pattern)
+        found["^" + pattern] = sorted(prefix) if prefix else None
     for r in rules:  # keep the compiled forms we already paid for
         for p in [*r.patterns.values(), *r.exclude.values(), *(q for group in r.items.values() for q in group)]:
             p._compiled = compiled[p.pattern]

@@ -27,3 +27,33 @@ def test_language_per_paragraph():
     assert detect_language("la terapia con células madre está aprobada en méxico para el ictus") == "other"
     assert detect_language("幹細胞治療は日本で承認されています") == "other"
     assert detect_language("12345 !!!") == "none"
+
+
+def test_lowercase_english_pipeline_splits_exactly_like_spacy_blank_en():
+    """Dropping capitalised tokenizer exceptions (a cold start saving) cannot change case-folded text."""
+    import json
+
+    import spacy
+
+    from claimcheck.text import segment
+    from claimcheck.text.normalize import fold
+    from testpaths import EXAMPLES, ROOT
+
+    full = spacy.blank("en")
+    for abbr in segment._LOWER_ABBREVIATIONS:
+        full.tokenizer.add_special_case(abbr, [{"ORTH": abbr}])
+    full.add_pipe("sentencizer")
+    reference = segment.Segmenter()
+    reference._nlp["en"] = full
+    ours = segment.Segmenter()
+    texts = [
+        json.loads(line)["text"]
+        for path in sorted((ROOT / "corpora" / "sentences").glob("*.jsonl"))
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+    texts += [p.read_text(encoding="utf-8") for p in sorted(EXAMPLES.glob("*.txt"))]
+    texts += ["I'm sure. :) Great! Mr. Smith vs. Dr. Who? E.g. this.", "U.S. FDA-approved! No... really?! 'Quoted.' (Aside.) Next"]
+    lines = [fold(line).text for text in texts for line in text.splitlines() if line.strip()]
+    assert len(lines) > 2000
+    assert [ours.sentences(x, "en") for x in lines] == [reference.sentences(x, "en") for x in lines]
