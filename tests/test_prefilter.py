@@ -70,7 +70,7 @@ def test_anchors_are_detected():
     [
         ("fda approved", [[{"fda approved"}]]),
         ("stem cells? (?:cure|heal)", [[{"stem cell"}, {"cure", "heal"}]]),
-        ("(?:stem cells?|msc) .{0,20}(?:cure|heal)|approved in (?:japan|korea)", [[{"stem cell", "msc"}, {"cure", "heal"}], [{"approved in "}, {"japan", "korea"}]]),
+        ("(?:stem cells?|mesenchymal) .{0,20}(?:cure|heal)|approved in (?:japan|korea)", [[{"stem cell", "mesenchymal"}, {"cure", "heal"}], [{"approved in "}, {"japan", "korea"}]]),
         ("a?b", [[{"b"}]]),
         ("x*|cure", None),
     ],
