@@ -9,7 +9,7 @@ from dataclasses import asdict
 import numpy as np
 import pytest
 
-from claimcheck import classify, corpus
+from claimcheck import classify, corpus, inference
 from claimcheck import train as training
 from claimcheck.classify import TRUSTED_TYPES, ClaimModel, SentenceScore
 from claimcheck.errors import ModelError
@@ -68,54 +68,60 @@ def test_score_returns_one_probability_per_sentence(model):
         model.score(["a"], [])
 
 
-def _spy(model: ClaimModel, calls: list):
-    """The same model, with its batched linear-head calls recorded as rows per call."""
+def _spy(calls: list) -> ClaimModel:
+    """A freshly loaded shipped model (empty score cache), its batched scorer calls recorded as rows per call."""
+    fresh = ClaimModel.load(models_dir())
+    predict = fresh.scorer.predict
 
-    class Recording:
-        def __init__(self, inner):
-            self.inner = inner
+    def recording(rows):
+        calls.append(len(rows))
+        return predict(rows)
 
-        def predict(self, x):
-            calls.append(x.shape[0])
-            return self.inner.predict(x)
-
-    spy = object.__new__(ClaimModel)
-    for attr in ("features", "threshold", "name", "path", "categories", "_fast", "claim", "category"):
-        setattr(spy, attr, getattr(model, attr))
-    spy._linear = Recording(model._linear)
-    return spy
+    fresh.scorer.predict = recording
+    return fresh
 
 
-def test_linear_heads_equal_predict_proba(model, examples):
-    """The direct matrix products give exactly scikit-learn's calibrated probabilities."""
-    x = model._fast.transform(training.rows_of(examples[::5]))
-    p_claim, p_cat = model._linear.predict(x)
-    assert abs(p_claim - model.claim.predict_proba(x)[:, 1]).max() < 1e-12
-    assert abs(p_cat - model.category.predict_proba(x)).max() < 1e-12
-
-
-def test_score_makes_one_predict_proba_call_per_model(model):
+def test_score_makes_one_batched_call_for_all_new_sentences(model):
     calls: list = []
     norms = [f"stem cells cured {i} stroke patients" for i in range(20)] + [f"干细胞根治中风{i}例" for i in range(20)]
-    scores = _spy(model, calls).score(norms, ["en"] * 20 + ["zh"] * 20)
+    langs = ["en"] * 20 + ["zh"] * 20
+    spy = _spy(calls)
+    calls.clear()  # loading scores one probe sentence
+    scores = spy.score(norms, langs)
     assert calls == [40]  # one batched call for all sentences
-    assert [s.p_claim for s in scores] == [s.p_claim for s in model.score(norms, ["en"] * 20 + ["zh"] * 20)]
+    assert [s.p_claim for s in scores] == [s.p_claim for s in model.score(norms, langs)]
+    assert spy.score(norms[::-1], langs[::-1]) == scores[::-1] and calls == [40]  # scored sentences are cached
+    assert spy.score([*norms, "stem cells regrow brain tissue"], [*langs, "en"])[:40] == scores and calls == [40, 1]
 
 
 def test_repeated_sentences_are_scored_once(model):
     calls: list = []
     norms = ["book now, only 3 places left!"] * 500 + ["本院干细胞疗法无任何副作用"] * 500 + ["1."] * 10
-    scores = _spy(model, calls).score(norms, ["en"] * 500 + ["zh"] * 510)
+    spy = _spy(calls)
+    calls.clear()
+    scores = spy.score(norms, ["en"] * 500 + ["zh"] * 510)
     assert calls == [2]
     assert len({s.p_claim for s in scores[:500]}) == 1 and scores[0] == model.score(norms[:1], ["en"])[0]
     assert scores[-1].p_claim == 0.0
 
 
-def test_fast_features_equal_the_sklearn_transform(model, examples):
-    rows = training.rows_of(examples[::7])
-    fast, slow = model._fast.transform(rows), model.features.transform(rows)
-    assert fast.shape == slow.shape
-    assert abs(fast - slow).max() < 1e-12
+def test_the_score_cache_is_bounded(monkeypatch):
+    fresh = ClaimModel.load(models_dir())
+    monkeypatch.setattr(fresh, "CACHE_SIZE", 10)
+    first = fresh.score([f"stem cells cure stroke {i}" for i in range(8)], ["en"] * 8)
+    again = fresh.score([f"stem cells cure stroke {i}" for i in range(8, 16)], ["en"] * 8)
+    assert len(fresh._scores) <= 10
+    assert fresh.score([f"stem cells cure stroke {i}" for i in range(16)], ["en"] * 16) == first + again
+
+
+def test_the_export_and_the_skops_file_give_the_same_scores(model, examples):
+    from_skops = ClaimModel.load(models_dir(), use_export=False)
+    rows = training.rows_of(examples[::3])
+    norms, langs = [n for n, _ in rows], [lang for _, lang in rows]
+    a, b = model.score(norms, langs), from_skops.score(norms, langs)
+    assert max(abs(x.p_claim - y.p_claim) for x, y in zip(a, b, strict=True)) < 1e-12
+    assert [x.category for x in a] == [y.category for y in b]
+    assert (from_skops.name, from_skops.threshold, from_skops.categories) == (model.name, model.threshold, model.categories)
 
 
 def test_trusted_list_is_exactly_what_the_shipped_file_needs():
@@ -127,11 +133,13 @@ def test_trusted_list_is_exactly_what_the_shipped_file_needs():
 
 def test_skops_round_trip_keeps_every_probability(model, tmp_path):
     bundle = classify.load_trusted(models_dir() / classify.MODEL_FILE)
-    classify.save(bundle, tmp_path)
-    again = ClaimModel.load(tmp_path)
+    classify.save(bundle, tmp_path)  # the skops file and its inference export
+    assert (tmp_path / classify.EXPORT_FILE).is_file()
     norms = [fold(t).text for t in ("Guaranteed full recovery after one injection.", "中風後請盡快就醫。", "本院干细胞治疗已获国家批准")]
     langs = ["en", "zh", "zh"]
-    assert [asdict(s) for s in again.score(norms, langs)] == [asdict(s) for s in model.score(norms, langs)]
+    for use_export in (True, False):
+        again = ClaimModel.load(tmp_path, use_export=use_export)
+        assert [asdict(s) for s in again.score(norms, langs)] == [asdict(s) for s in model.score(norms, langs)]
 
 
 def test_a_file_with_an_unexpected_type_is_refused(tmp_path):
@@ -162,9 +170,11 @@ def test_missing_garbage_and_foreign_files_raise_model_error(tmp_path):
 
 def test_shipped_model_is_small_and_carded():
     card = json.loads((models_dir() / classify.CARD_FILE).read_text(encoding="utf-8"))
-    path = models_dir() / classify.MODEL_FILE
-    assert sum(p.stat().st_size for p in models_dir().glob("*.skops")) < 5 * 1024 * 1024
-    assert card["files"][classify.MODEL_FILE]["sha256"] == classify.file_sha256(path)
+    files = [models_dir() / classify.MODEL_FILE, models_dir() / classify.EXPORT_FILE]
+    assert sum(p.stat().st_size for p in models_dir().glob("*.skops")) + files[1].stat().st_size < 5 * 1024 * 1024
+    assert set(card["files"]) == {p.name for p in files}
+    for path in files:
+        assert card["files"][path.name] == {"bytes": path.stat().st_size, "sha256": classify.file_sha256(path)}
     assert card["seed"] == 0 and len(card["data"]["sha256"]) == 64
     assert {"dev", "test"} <= set(card["metrics"])
     assert card["trusted_types"] == list(TRUSTED_TYPES)
@@ -194,6 +204,11 @@ def test_training_twice_gives_identical_models(examples, tmp_path):
     cards = [training.train(small, tmp_path / f"m{i}", seed=0, c_grid=(0.3, 1.0), category_c_grid=(3.0,)) for i in (1, 2)]
     assert cards[0]["metrics"] == cards[1]["metrics"] and cards[0]["params"] == cards[1]["params"]
     assert cards[0]["data"]["sha256"] == corpus.fingerprint(corpus.load(small))
+    assert set(cards[0]["files"]) == {classify.MODEL_FILE, classify.EXPORT_FILE}
+    # skops names array members by object id (files differ byte-wise); the exports' arrays are identical.
+    (_, first_arrays), (_, second_arrays) = (inference.read_export(tmp_path / m / classify.EXPORT_FILE) for m in ("m1", "m2"))
+    assert first_arrays.keys() == second_arrays.keys()
+    assert all(np.array_equal(first_arrays[k], second_arrays[k]) for k in first_arrays)
     first, second = ClaimModel.load(tmp_path / "m1"), ClaimModel.load(tmp_path / "m2")
     rows = training.rows_of(examples[::5])
     a = first.score([n for n, _ in rows], [lang for _, lang in rows])

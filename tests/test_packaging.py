@@ -36,4 +36,5 @@ def test_wheel_ships_rules_facts_model_and_static(tmp_path):
     assert module.startswith(str(target)) and rules.startswith(str(target)) and flagged
     assert (target / "claimcheck" / "_data" / "rules" / "facts.yaml").is_file()
     assert (target / "claimcheck" / "models" / "claimcheck.skops").is_file()
+    assert (target / "claimcheck" / "models" / "claimcheck.npz").is_file()  # the sklearn-free inference export
     assert (target / "claimcheck" / "serve" / "static" / "index.html").is_file()

@@ -5,28 +5,32 @@ Features suit each language: English gets word 1-2-grams and char_wb 2-5-grams, 
 union feeds two models: a linear SVM calibrated with CalibratedClassifierCV (sigmoid, group-wise folds) for
 claim vs not, and a multinomial logistic regression for the category of a claim. Everything is persisted
 with skops and loaded against an explicit list of trusted types, never with pickle.
+
+Scoring needs neither scikit-learn nor skops: beside the skops file, training writes an inference export
+(claimcheck.npz, plain numpy arrays, see claimcheck.inference) that records the skops file's sha256 and is
+used only while that hash matches.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import math
+import re
 import threading
 import warnings
 import zipfile
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
-from typing import Any
-
-import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
+from typing import TYPE_CHECKING, Any
 
 from claimcheck.errors import ModelError
 from claimcheck.resources import models_dir
 
+if TYPE_CHECKING:
+    from claimcheck.inference import Scorer
+
 MODEL_FILE = "claimcheck.skops"
+EXPORT_FILE = "claimcheck.npz"  # the inference export of MODEL_FILE, beside it
 CARD_FILE = "card.json"
 FORMAT = 1
 
@@ -64,13 +68,17 @@ def zh_texts(rows: list[tuple[str, str]]) -> list[str]:
 
 def zh_words(text: str) -> list[str]:
     """jieba words of a normalized Chinese sentence, whitespace dropped."""
-    import jieba
+    from claimcheck.text.words import jieba_words
 
-    return [w for w in jieba.lcut(text) if not w.isspace()]
+    return [w for w in jieba_words(text) if not w.isspace()]
 
 
 MIN_LETTERS = 3
 _NO_WORDS = SentenceScore(0.0, None, 0.0)
+# Every character str.isalpha() accepts, and a few numerals it does not (\w is isalnum() or "_"; letters are
+# never decimal digits): the regex skips everything else at C speed, isalpha() then decides.
+_LETTER_LIKE = re.compile(r"[^\W\d_]")
+_HAN = re.compile("[\u3400-\u9fff]")
 
 
 def is_fragment(norm: str) -> bool:
@@ -79,55 +87,86 @@ def is_fragment(norm: str) -> bool:
     Without this, l2 normalization gives the one or two n-grams of "3." or "[5]" full weight and the model
     can score them as confidently as a real sentence.
     """
-    return sum(c.isalpha() for c in norm) < MIN_LETTERS
+    letters = 0
+    for m in _LETTER_LIKE.finditer(norm):
+        if m.group().isalpha():
+            letters += 1
+            if letters >= MIN_LETTERS:
+                return False
+    return True
 
 
 def route(norm: str, lang: str) -> str:
     """'en' or 'zh' for the feature branches; other languages go by whether the text holds Han characters."""
-    if lang in ("en", "zh"):
+    if lang == "en" or lang == "zh":
         return lang
-    return "zh" if any("\u3400" <= c <= "\u9fff" for c in norm) else "en"
+    return "zh" if _HAN.search(norm) else "en"
 
 
-class CompactTfidfVectorizer(TfidfVectorizer):
-    """TfidfVectorizer whose vocabulary is persisted as one array of terms (index = position).
+_class_lock = threading.Lock()
 
-    skops writes a dict as one node per entry: tens of thousands of terms made the file slow to write and
-    to load. The array form loads in milliseconds; the vectorizer behaves exactly like its parent.
-    """
 
-    def __getstate__(self) -> dict[str, Any]:
-        state = dict(super().__getstate__())  # object.__getstate__ may return the live __dict__
-        vocabulary = state.pop("vocabulary_", None)
-        if vocabulary is not None:
-            state["terms_"] = np.array(sorted(vocabulary, key=vocabulary.__getitem__), dtype=str)
-        return state
+def __getattr__(name: str) -> Any:
+    """CompactTfidfVectorizer subclasses scikit-learn's vectorizer: it is defined on first use (training,
+    loading a skops file), so that scoring never imports scikit-learn."""
+    if name != "CompactTfidfVectorizer":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    with _class_lock:
+        if name not in globals():
+            globals()[name] = _compact_tfidf_vectorizer()
+    return globals()[name]
 
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        state = dict(state)
-        terms = state.pop("terms_", None)
-        if terms is not None:
-            state["vocabulary_"] = {str(term): i for i, term in enumerate(terms.tolist())}
-        super().__setstate__(state)
+
+def _compact_tfidf_vectorizer() -> type:
+    import numpy as np
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    class CompactTfidfVectorizer(TfidfVectorizer):
+        """TfidfVectorizer whose vocabulary is persisted as one array of terms (index = position).
+
+        skops writes a dict as one node per entry: tens of thousands of terms made the file slow to write and
+        to load. The array form loads in milliseconds; the vectorizer behaves exactly like its parent.
+        """
+
+        def __getstate__(self) -> dict[str, Any]:
+            state = dict(super().__getstate__())  # object.__getstate__ may return the live __dict__
+            vocabulary = state.pop("vocabulary_", None)
+            if vocabulary is not None:
+                state["terms_"] = np.array(sorted(vocabulary, key=vocabulary.__getitem__), dtype=str)
+            return state
+
+        def __setstate__(self, state: dict[str, Any]) -> None:
+            state = dict(state)
+            terms = state.pop("terms_", None)
+            if terms is not None:
+                state["vocabulary_"] = {str(term): i for i, term in enumerate(terms.tolist())}
+            super().__setstate__(state)
+
+    CompactTfidfVectorizer.__qualname__ = "CompactTfidfVectorizer"  # skops and pickle find it by this name
+    return CompactTfidfVectorizer
 
 
 class ClaimModel:
-    """A trained feature union plus a calibrated claim model and (optionally) a category model."""
+    """The claim model and (optionally) the category model, scored with numpy (see claimcheck.inference).
+
+    Scores are cached per (sentence, feature language): menus and boilerplate repeat across pages.
+    """
 
     _default: ClaimModel | None = None
     _default_loaded = False
     _lock = threading.Lock()
+    CACHE_SIZE = 50_000
 
-    def __init__(self, bundle: dict[str, Any], *, path: Path | None = None) -> None:
-        self.features = bundle["features"]
-        self.claim = bundle["claim"]
-        self.category = bundle.get("category")
-        self.threshold = float(bundle["threshold"])  # the dev-chosen operating point for p_claim
-        self.name = str(bundle["name"])
+    def __init__(self, source: dict[str, Any] | Scorer, *, path: Path | None = None) -> None:
+        """From a fitted skops bundle (as training builds it) or a loaded Scorer."""
+        from claimcheck.inference import Scorer
+
+        self.scorer = source if isinstance(source, Scorer) else Scorer.from_bundle(source)
+        self.threshold = self.scorer.threshold  # the dev-chosen operating point for p_claim
+        self.name = self.scorer.name
         self.path = path
-        self.categories = [str(c) for c in self.category.classes_] if self.category is not None else []
-        self._fast = FastFeatures(self.features)
-        self._linear = LinearHeads(self.claim, self.category)
+        self.categories = list(self.scorer.categories)
+        self._scores: dict[tuple[str, str], SentenceScore] = {}
 
     @classmethod
     def load_default(cls) -> ClaimModel | None:
@@ -141,147 +180,92 @@ class ClaimModel:
         return cls._default
 
     @classmethod
-    def load(cls, path: Path) -> ClaimModel:
-        """Load a .skops model (or the folder holding one), refusing any type not in TRUSTED_TYPES."""
+    def load(cls, path: Path, *, use_export: bool = True) -> ClaimModel:
+        """Load a .skops model (or the folder holding one).
+
+        The inference export beside it (same name, .npz) is used when it records this skops file's sha256:
+        no scikit-learn needed. Otherwise (or with use_export=False) the skops file is loaded, refusing any
+        type not in TRUSTED_TYPES.
+        """
         path = Path(path)
         if path.is_dir():
             path = path / MODEL_FILE
-        bundle = load_trusted(path)
+        scorer = _matching_export(path) if use_export else None
         try:
-            model = cls(bundle, path=path)
+            model = cls(scorer if scorer is not None else load_trusted(path), path=path)
             model.score(["stem cells cure stroke"], ["en"])  # English only: keeps jieba unloaded
+        except ModelError:
+            raise
         except Exception as exc:  # a model that loads but cannot run is as unusable as a missing one
             raise ModelError(f"the model in {path} is incompatible with this installation: {exc}") from exc
         return model
 
     def score(self, norms: list[str], langs: list[str]) -> list[SentenceScore]:
-        """Score normalized sentences (Sentence.norm) in one batch: one predict_proba call per model.
+        """Score normalized sentences (Sentence.norm) in one batch: one matrix product for all new ones.
 
         Repeated sentences (boilerplate, menus) are scored once; fragments without words score 0.
         """
         if len(norms) != len(langs):
             raise ValueError("norms and langs must have the same length")
-        rows = [(n, route(n, lang)) for n, lang in zip(norms, langs, strict=True)]
-        unique = list(dict.fromkeys(r for r in rows if not is_fragment(r[0])))
-        if not unique:
-            return [_NO_WORDS] * len(rows)
-        x = self._fast.transform(unique)
-        p_claim, p_cat = self._linear.predict(x)
-        if p_cat is None:
-            scored = [SentenceScore(float(p), None, 0.0) for p in p_claim]
-        else:
-            best = p_cat.argmax(axis=1)
-            scored = [SentenceScore(float(p), self.categories[b], float(row[b])) for p, b, row in zip(p_claim, best, p_cat, strict=True)]
-        by_row = dict(zip(unique, scored, strict=True))
-        return [by_row.get(r, _NO_WORDS) for r in rows]
+        rows = list(zip(norms, map(route, norms, langs), strict=True))
+        cache = self._scores
+        found: dict[tuple[str, str], SentenceScore] = {}
+        missing = []
+        for row in dict.fromkeys(rows):
+            s = cache.get(row)
+            if s is None:
+                missing.append(row)
+            else:
+                found[row] = s
+        if missing:
+            found.update(self._score_new(missing))
+        return [found[r] for r in rows]
+
+    def _score_new(self, rows: list[tuple[str, str]]) -> dict[tuple[str, str], SentenceScore]:
+        """Score distinct uncached rows in one batch and cache them."""
+        scored = dict.fromkeys(rows, _NO_WORDS)
+        words = [r for r in rows if not is_fragment(r[0])]
+        if words:
+            p_claim, p_cat = self.scorer.predict(words)
+            if p_cat is None:
+                scored.update((r, SentenceScore(p, None, 0.0)) for r, p in zip(words, p_claim.tolist(), strict=True))
+            else:
+                best = p_cat.argmax(axis=1)
+                p_best = p_cat[range(len(words)), best].tolist()
+                names = [self.categories[b] for b in best.tolist()]
+                scored.update(
+                    (r, SentenceScore(p, c, pc)) for r, p, c, pc in zip(words, p_claim.tolist(), names, p_best, strict=True)
+                )
+        if len(scored) <= self.CACHE_SIZE:
+            if len(self._scores) + len(scored) > self.CACHE_SIZE:
+                self._scores.clear()
+            self._scores.update(scored)
+        return scored
 
     def is_claim(self, score: SentenceScore) -> bool:
         """Whether a score passes the operating point chosen on the dev split."""
         return score.p_claim >= self.threshold
 
 
-class LinearHeads:
-    """The fitted models' probabilities as one sparse matrix product each, without scikit-learn's per-call
-    input validation (~5 ms a call here): the calibrated linear SVM (decision function, then its sigmoid
-    calibrator) and the multinomial logistic regression (softmax). Tests check they equal predict_proba.
+def _matching_export(skops_path: Path) -> Scorer | None:
+    """The Scorer of the export beside `skops_path` if it was derived from exactly that file, else None.
+
+    A stale export (the skops file changed since) or an unreadable one is never used: say so and fall back.
     """
+    from claimcheck import inference
 
-    def __init__(self, claim: Any, category: Any | None) -> None:
-        self.fallback = claim
-        self.claim_heads: list[tuple[np.ndarray, float, float, float]] = []
-        if type(claim).__name__ == "CalibratedClassifierCV" and list(claim.classes_) == [False, True]:
-            for cc in claim.calibrated_classifiers_:
-                est, (cal,) = cc.estimator, cc.calibrators
-                self.claim_heads.append((est.coef_.ravel().astype(np.float64), float(est.intercept_[0]), float(cal.a_), float(cal.b_)))
-        self.category = category
-        self.cat_coef = category.coef_.T.astype(np.float64) if category is not None else None
-        self.cat_bias = category.intercept_.astype(np.float64) if category is not None else None
-
-    def predict(self, x: Any) -> tuple[np.ndarray, np.ndarray | None]:
-        if self.claim_heads:
-            p_claim = np.mean([1.0 / (1.0 + np.exp(a * (x @ w + b) + c)) for w, b, a, c in self.claim_heads], axis=0)
-        else:  # an unexpected model shape: let scikit-learn do it
-            p_claim = self.fallback.predict_proba(x)[:, 1]
-        if self.cat_coef is None:
-            return p_claim, None
-        z = x @ self.cat_coef + self.cat_bias
-        z = np.exp(z - z.max(axis=1, keepdims=True))
-        return p_claim, z / z.sum(axis=1, keepdims=True)
-
-
-class FastFeatures:
-    """The fitted feature union's transform without scikit-learn's per-call validation overhead.
-
-    Same analyzers, vocabularies and idf weights, same arithmetic (counts, sublinear tf, idf, l2 norm per
-    branch), one CSR matrix built directly: tests check it equals `features.transform`.
-    """
-
-    def __init__(self, union: Any) -> None:
-        self.branches: list[tuple[str, Any, list[float], int]] = []
-        offset = 0
-        for _, branch in union.transformer_list:
-            select, tfidf = branch[0].func, branch[-1]
-            lang = {en_texts: "en", zh_texts: "zh"}[select]
-            if not (tfidf.sublinear_tf and tfidf.use_idf and tfidf.norm == "l2"):
-                raise ModelError("the feature branches must use sublinear tf, idf and l2 norm")
-            idf = [float(v) for v in tfidf.idf_]
-            self.branches.append((lang, _columns_of(tfidf), idf, offset))
-            offset += len(idf)
-        self.width = offset
-        self._row = lru_cache(maxsize=50_000)(self._row_uncached)  # menus and boilerplate repeat across pages
-
-    def transform(self, rows: list[tuple[str, str]]) -> Any:
-        """(normalized text, 'en'|'zh') rows to the tf-idf matrix the linear models expect."""
-        import scipy.sparse as sp
-
-        indptr, indices, values = [0], [], []
-        for row in rows:
-            cols, vals = self._row(row)
-            indices.extend(cols)
-            values.extend(vals)
-            indptr.append(len(indices))
-        return sp.csr_matrix(
-            (np.asarray(values, dtype=np.float64), np.asarray(indices, dtype=np.int32), np.asarray(indptr, dtype=np.int32)),
-            shape=(len(rows), self.width),
-        )
-
-    def _row_uncached(self, row: tuple[str, str]) -> tuple[tuple[int, ...], tuple[float, ...]]:
-        text, row_lang = row
-        indices: list[int] = []
-        values: list[float] = []
-        for lang, columns, idf, offset in self.branches:
-            if lang == row_lang:
-                self._add_branch(columns(text), idf, offset, indices, values)
-        return tuple(indices), tuple(values)
-
-    @staticmethod
-    def _add_branch(column_ids, idf, offset, indices, values) -> None:
-        found: dict[int, int] = {}
-        for j in column_ids:
-            found[j] = found.get(j, 0) + 1
-        if not found:
-            return
-        columns = sorted(found)
-        weights = [(math.log(found[j]) + 1.0) * idf[j] for j in columns]
-        norm = math.sqrt(sum(w * w for w in weights))
-        indices.extend(offset + j for j in columns)
-        values.extend(w / norm for w in weights)
-
-
-def _columns_of(tfidf: Any):
-    """text -> vocabulary columns of its terms. For char_wb n-grams, which sklearn builds word by word, each
-    word's columns are cached, so common words cost one lookup instead of dozens of n-grams."""
-    vocabulary = tfidf.vocabulary_
-    if tfidf.analyzer != "char_wb":
-        analyze = tfidf.build_analyzer()
-        return lambda text: [j for t in analyze(text) if (j := vocabulary.get(t)) is not None]
-    preprocess = tfidf.build_preprocessor()
-
-    @lru_cache(maxsize=200_000)
-    def word_columns(word: str) -> tuple[int, ...]:
-        return tuple(j for g in tfidf._char_wb_ngrams(word) if (j := vocabulary.get(g)) is not None)
-
-    return lambda text: [j for w in preprocess(text).split() for j in word_columns(w)]
+    export = export_path(skops_path)
+    if not export.is_file() or not skops_path.is_file():
+        return None
+    try:
+        recorded = inference.read_meta(export).get("skops_sha256")
+        if recorded != file_sha256(skops_path):
+            warnings.warn(f"{export} was derived from another {skops_path.name}: loading the skops file", stacklevel=3)
+            return None
+        return inference.Scorer.load(export)
+    except (ModelError, OSError) as exc:
+        warnings.warn(f"{exc}; loading {skops_path.name} instead", stacklevel=3)
+        return None
 
 
 def load_trusted(path: Path) -> dict[str, Any]:
@@ -322,14 +306,30 @@ def _warn_on_version_change(path: Path) -> None:
 
 
 def save(bundle: dict[str, Any], out_dir: Path) -> Path:
-    """Write the bundle with skops and check at once that it loads back under the trusted list."""
+    """Write the bundle with skops, check at once that it loads back under the trusted list, and write
+    its inference export beside it (EXPORT_FILE). Returns the skops file's path."""
     import skops.io as sio
 
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / MODEL_FILE
     sio.dump(bundle, path, compression=zipfile.ZIP_DEFLATED)
-    load_trusted(path)
+    write_export(path)
     return path
+
+
+def export_path(skops_path: Path) -> Path:
+    """Where the inference export of a skops file lives: beside it, same name, .npz."""
+    return Path(skops_path).with_suffix(".npz")
+
+
+def write_export(skops_path: Path) -> Path:
+    """(Re)write the inference export of a skops file, derived from what the file holds under the trusted
+    list (no retraining) and stamped with its sha256. Returns the export's path."""
+    from claimcheck import inference
+
+    skops_path = Path(skops_path)
+    bundle = load_trusted(skops_path)
+    return inference.write_export(bundle, export_path(skops_path), skops_sha256=file_sha256(skops_path))
 
 
 def file_sha256(path: Path) -> str:

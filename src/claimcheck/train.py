@@ -1,7 +1,8 @@
 """Training the claim classifier reproducibly (`claimcheck train`): fixed seeds, group-wise folds.
 
-Train on the train split, choose C and the threshold on dev, report on test; write the skops bundle
-and a model card (data hash, seed, settings, metrics) into claimcheck/models/.
+Train on the train split, choose C and the threshold on dev, report on test; write the skops bundle, its
+inference export (scored without scikit-learn) and a model card (data hash, seed, settings, metrics, file
+hashes) into claimcheck/models/.
 """
 
 from __future__ import annotations
@@ -16,11 +17,11 @@ import numpy as np
 from claimcheck.classify import (
     CARD_FILE,
     FORMAT,
-    MODEL_FILE,
     TRUSTED_TYPES,
     ClaimModel,
     CompactTfidfVectorizer,
     en_texts,
+    export_path,
     file_sha256,
     save,
     zh_texts,
@@ -199,7 +200,7 @@ def train(
             scores = model.score([n for n, _ in rows_of(splits[s])], [e.model_lang for e in splits[s]])
             p = np.array([sc.p_claim for sc in scores])
             metrics[s] = claim_metrics(splits[s], p, model.threshold, [sc.category for sc in scores])
-    path = save(bundle, Path(out_dir))
+    path = save(bundle, Path(out_dir))  # the skops file and its inference export
     card = {
         "name": bundle["name"],
         "format": FORMAT,
@@ -217,7 +218,7 @@ def train(
         "features": {name: len(branch[-1].vocabulary_) for name, branch in bundle["features"].transformer_list},
         "categories": model.categories,
         "metrics": metrics,
-        "files": {MODEL_FILE: {"bytes": path.stat().st_size, "sha256": file_sha256(path)}},
+        "files": {p.name: {"bytes": p.stat().st_size, "sha256": file_sha256(p)} for p in (path, export_path(path))},
         "trusted_types": list(TRUSTED_TYPES),
     }
     (Path(out_dir) / CARD_FILE).write_text(json.dumps(card, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
@@ -239,8 +240,8 @@ def train_cli(corpus: Path | None, out: Path | None, console) -> int:
     console.print(f"C={params['C']}  threshold={params['threshold']}  category C={params['category_C']}")
     for split, m in card["metrics"].items():
         console.print(f"{split}: category top-1 on claims {m.get('category_top1', 0):.3f}, Brier {m['brier']:.4f}")
-    size = card["files"][MODEL_FILE]["bytes"]
-    console.print(f"wrote {out_dir / MODEL_FILE} ({size / 1024:.0f} KiB) and {CARD_FILE}; data sha256 {card['data']['sha256'][:12]}")
+    files = ", ".join(f"{out_dir / name} ({f['bytes'] / 1024:.0f} KiB)" for name, f in card["files"].items())
+    console.print(f"wrote {files} and {CARD_FILE}; data sha256 {card['data']['sha256'][:12]}")
     if out is None:
         ClaimModel._default_loaded = False  # the rebuilt shipped model is picked up on next use
     return 0
