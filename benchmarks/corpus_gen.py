@@ -43,8 +43,12 @@ def _corpus_sentences() -> list[str]:
     return out
 
 
-def pages(total_chars: int, seed: int = 7, claim_share: float = 0.08) -> list[str]:
-    """Pages of ~2-8 KB: mostly ordinary site text, with corpus sentences (claims and warnings) mixed in."""
+def pages(total_chars: int, seed: int = 7, claim_share: float = 0.08, unique: bool = False) -> list[str]:
+    """Pages of ~2-8 KB: mostly ordinary site text, with corpus sentences (claims and warnings) mixed in.
+
+    The ordinary text repeats as a site's menus and footers do; with `unique`, every line of it gets a
+    different reference number, so no per-line cache can help (a harder, less realistic variant).
+    """
     rng = random.Random(seed)
     corpus = _corpus_sentences()
     result: list[str] = []
@@ -54,7 +58,14 @@ def pages(total_chars: int, seed: int = 7, claim_share: float = 0.08) -> list[st
         filler = FILLER_ZH if zh else FILLER_EN
         lines = []
         for _ in range(rng.randint(20, 70)):
-            lines.append(rng.choice(corpus) if rng.random() < claim_share else rng.choice(filler))
+            if rng.random() < claim_share:
+                lines.append(rng.choice(corpus))
+            else:
+                line = rng.choice(filler)
+                if unique:
+                    ref = rng.randrange(10**6)
+                    line = f"{line[:-1]}（编号{ref}）{line[-1]}" if zh else f"{line} (ref. {ref})"
+                lines.append(line)
         page = "\n".join(lines)
         result.append(page)
         size += len(page)

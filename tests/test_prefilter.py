@@ -153,3 +153,29 @@ def test_searching_from_prefix_positions_equals_search(text):
     for pos in range(len(text) + 1):
         a, b = pattern.search(text, pos), search_at(pattern, starts, text, pos)
         assert (a and a.span()) == (b and b.span())
+
+
+def test_gated_cue_and_lexicon_patterns_equal_their_plain_regexes(checker):
+    """Every cue and lexicon pattern, on every corpus sentence and slices of it: same matches."""
+    from claimcheck.prefilter import GatedPattern
+
+    texts = [
+        json.loads(line)["text"].lower()
+        for path in sorted((ROOT / "corpora" / "sentences").glob("*.jsonl"))
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+    gated = [getattr(cues, name) for cues in checker.decider.cues.values() for name in cues.__dataclass_fields__]
+    gated += [checker.rules.lexicon.pattern(name) for name in checker.rules.lexicon.terms]
+    assert all(isinstance(g, GatedPattern) for g in gated)
+    assert sum(g._starts is not None for g in gated) > 10  # most run from literal positions only
+    for g in gated:
+        for text in texts[::3]:
+            for pos, end in ((0, None), (3, None), (2, len(text) - 4)):
+                if end is not None and end < pos:
+                    continue
+                plain = [m.span() for m in (g.regex.finditer(text, pos) if end is None else g.regex.finditer(text, pos, end))]
+                assert [m.span() for m in g.finditer(text, pos, end)] == plain, (g.pattern[:60], text)
+                first = g.regex.search(text, pos) if end is None else g.regex.search(text, pos, end)
+                got = g.search(text, pos, end)
+                assert (got and got.span()) == (first and first.span())

@@ -7,13 +7,13 @@ a cue may reach: the clause (between commas) or the scope (between contrastive b
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
 from claimcheck.errors import RuleError
+from claimcheck.prefilter import GatedPattern
 from claimcheck.resources import load_yaml, rules_dir
 
 CLAUSE_SPLIT = re.compile(r"[,，、:：()（）\[\]【】\"“”]")
@@ -40,51 +40,6 @@ class Cues:
     indication: GatedPattern
     quoted: GatedPattern
     comparison: GatedPattern
-
-
-class GatedPattern:
-    """A cue pattern behind an exact literal gate: one Aho-Corasick pass over the literals every match
-    must contain. Cue lists are long alternations that each start with \\b, which the regex engine can
-    only try position by position (up to 0.1 ms per search); most texts hold none of their literals."""
-
-    __slots__ = ("pattern", "regex", "_gate")
-
-    def __init__(self, regex: re.Pattern[str]) -> None:
-        from claimcheck.prefilter import required_literals
-
-        self.regex = regex
-        self.pattern = regex.pattern
-        literals = required_literals(regex.pattern)
-        self._gate = None
-        if literals:
-            import ahocorasick
-
-            self._gate = ahocorasick.Automaton()
-            for lit in literals:
-                self._gate.add_word(lit, None)
-            self._gate.make_automaton()
-
-    def _open(self, text: str, pos: int = 0, endpos: int | None = None) -> bool:
-        if self._gate is None:
-            return True
-        if pos or endpos is not None:
-            text = text[pos:endpos]
-        for _ in self._gate.iter(text):
-            return True
-        return False
-
-    def search(self, text: str, pos: int = 0, endpos: int | None = None) -> re.Match[str] | None:
-        if not self._open(text, pos, endpos):
-            return None
-        return self.regex.search(text, pos) if endpos is None else self.regex.search(text, pos, endpos)
-
-    def finditer(self, text: str, pos: int = 0, endpos: int | None = None) -> Iterator[re.Match[str]]:
-        if not self._open(text, pos, endpos):
-            return iter(())
-        return self.regex.finditer(text, pos) if endpos is None else self.regex.finditer(text, pos, endpos)
-
-    def match(self, text: str, pos: int = 0) -> re.Match[str] | None:
-        return self.regex.match(text, pos)
 
 
 def _alt(items: list[str] | None) -> GatedPattern:

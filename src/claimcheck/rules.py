@@ -133,7 +133,7 @@ class Lexicon:
 
     def __init__(self, terms: dict[str, list[str]]) -> None:
         self.terms = terms
-        self._compiled: dict[str, re.Pattern[str]] = {}
+        self._compiled: dict = {}
         # Keyed by (name, text): hashing a compiled pattern hashes its whole program, on every call.
         self._has = lru_cache(maxsize=65536)(self._has_uncached)
 
@@ -154,10 +154,13 @@ class Lexicon:
 
         return _MACRO.sub(sub, pattern)
 
-    def pattern(self, name: str) -> re.Pattern[str]:
+    def pattern(self, name: str):
+        """The term list `name` as one pattern (behind literal filters: see prefilter.GatedPattern)."""
         compiled = self._compiled.get(name)
         if compiled is None:
-            compiled = re.compile(self.expand("{" + name + "}", "lexicon"), re.ASCII)
+            from claimcheck.prefilter import GatedPattern
+
+            compiled = GatedPattern(re.compile(self.expand("{" + name + "}", "lexicon"), re.ASCII))
             self._compiled[name] = compiled
         return compiled
 
