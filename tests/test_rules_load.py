@@ -108,3 +108,39 @@ def test_shipped_rules_with_and_without_cache_agree(tmp_path, cache):
     for a, b in zip(cold.rules, warm.rules, strict=True):
         for lang, p in a.patterns.items():
             assert cold.requirements(p.pattern) == warm.requirements(b.patterns[lang].pattern)
+
+
+def test_yaml_cache_returns_exactly_what_yaml_parses(cache):
+    import yaml
+
+    from claimcheck.resources import load_yaml
+
+    for path in sorted(rules_dir().glob("*.yaml")):
+        expected = yaml.safe_load(path.read_text(encoding="utf-8"))
+        assert load_yaml(path) == expected  # parsed, then cached
+        assert load_yaml(path) == expected  # from the cache (dates restored as dates)
+    assert len(list(cache.glob("yaml-*.json"))) == len(list(rules_dir().glob("*.yaml")))
+
+
+def test_an_edited_yaml_file_is_parsed_again(tmp_path, cache):
+    from claimcheck.resources import load_yaml
+
+    path = tmp_path / "data.yaml"
+    path.write_text("as_of: 2026-06-30\nitems: [a, b]\n", encoding="utf-8")
+    first = load_yaml(path)
+    path.write_text("as_of: 2026-07-01\nitems: [c]\n", encoding="utf-8")
+    second = load_yaml(path)
+    assert str(first["as_of"]) == "2026-06-30" and second == {"as_of": __import__("datetime").date(2026, 7, 1), "items": ["c"]}
+    assert len(list(cache.glob("yaml-data-*.json"))) == 1
+
+
+def test_a_bad_cue_pattern_fails_at_load_time_even_with_caches(tmp_path, cache):
+    from claimcheck.context import load_cues
+
+    load_cues()  # fills the caches for the shipped cues
+    bad = tmp_path / "context.yaml"
+    bad.write_text((rules_dir() / "context.yaml").read_text(encoding="utf-8").replace("beware", "bew(are", 1), encoding="utf-8")
+    with pytest.raises(RuleError, match="invalid context file"):
+        load_cues(bad)
+    cues = load_cues()  # the shipped file still loads, from the cache, and its patterns work
+    assert cues["en"].caution.search("beware of clinics") is not None

@@ -11,8 +11,10 @@ from claimcheck.model import Document, Hit, Report
 from claimcheck.prefilter import Prefilter
 from claimcheck.rules import RuleSet
 from claimcheck.text.segment import Segmenter, Unit, fold_units, prepare
+from claimcheck.text.words import jieba_full
 
 MAX_CHARS = 25_000_000
+_LONG_TEXT = 100_000
 _UNLOADED = object()
 
 
@@ -47,6 +49,7 @@ class Checker:
                 pattern.compiled  # noqa: B018 - compiles on access
         self.segmenter.sentences("warm up.", "en")
         self.segmenter.sentences("预热。", "zh")
+        jieba_full()
         if self.model is not None:
             self.model.score(["warm up", "预热"], ["en", "zh"])
         return self
@@ -93,6 +96,8 @@ class Checker:
     def _analyse(self, text: str, lang: str | None) -> tuple[Document, list[Hit], frozenset[int]]:
         """Fold all units; segment only those a rule could match or the classifier finds claim-like."""
         units = fold_units(text, None if lang == "auto" else lang)
+        if len(text) > _LONG_TEXT and any(u.lang == "zh" for u in units):
+            jieba_full()  # worth 0.15 s once: dict lookups are faster than the sorted list's
         pf = self._rules_filter
         rule_kept = frozenset(u.index for u in units if pf is None or pf.keep(u.folded.text, u.lang))  # a rule of its language
         model_units = rule_kept | self._model_gate([u for u in units if u.index not in rule_kept])

@@ -13,7 +13,7 @@ from pathlib import Path
 import yaml
 
 from claimcheck.errors import RuleError
-from claimcheck.prefilter import GatedPattern
+from claimcheck.prefilter import GatedPattern, cached_literal_analysis
 from claimcheck.resources import load_yaml, rules_dir
 
 CLAUSE_SPLIT = re.compile(r"[,，、:：()（）\[\]【】\"“”]")
@@ -42,17 +42,17 @@ class Cues:
     comparison: GatedPattern
 
 
-def _alt(items: list[str] | None) -> GatedPattern:
+def _alt(items: list[str] | None) -> str:
     items = items or [r"(?!x)x"]
-    return GatedPattern(re.compile("|".join(f"(?:{i})" for i in items), re.ASCII))
+    return "|".join(f"(?:{i})" for i in items)
 
 
 def load_cues(path: Path | None = None) -> dict[str, Cues]:
     path = path or rules_dir() / "context.yaml"
     try:
         d = load_yaml(path)
-        return {
-            lang: Cues(
+        raw = {
+            lang: dict(
                 breaks=_alt(d["breaks"][lang]),
                 negation=_alt(d["negation"][lang]),
                 negation_after=_alt(d["negation"][f"after_{lang}"]),
@@ -73,6 +73,8 @@ def load_cues(path: Path | None = None) -> dict[str, Cues]:
             )
             for lang in ("en", "zh")
         }
+        analysis = cached_literal_analysis(sorted({p for c in raw.values() for p in c.values()}), "cues")
+        return {lang: Cues(**{k: GatedPattern(p, re.ASCII, analysis[p]) for k, p in c.items()}) for lang, c in raw.items()}
     except (OSError, yaml.YAMLError, KeyError, TypeError, re.error) as exc:
         raise RuleError(f"invalid context file {path}: {exc}") from exc
 

@@ -364,26 +364,45 @@ class GatedPattern:
 
     When every match starts with one of a set of literals, one Aho-Corasick pass finds where those occur
     and the regex is tried there only; otherwise, when every match contains one of a set of literals, a
-    text without any of them is rejected at once. Results equal the plain regex's (tested).
+    text without any of them is rejected at once. Results equal the plain regex's (tested). The regex and
+    the automata are built on first use.
     """
 
-    __slots__ = ("pattern", "regex", "_starts", "_gate")
+    __slots__ = ("pattern", "_flags", "_regex", "_literals", "_starts", "_gate")
 
-    def __init__(self, regex: re.Pattern[str]) -> None:
-        self.regex = regex
-        self.pattern = regex.pattern
-        self._starts = _automaton(prefix_literals(regex.pattern))
-        self._gate = None if self._starts is not None else _automaton(required_literals(regex.pattern))
+    def __init__(self, pattern: str | re.Pattern[str], flags: int = re.ASCII, literals: tuple | None = None) -> None:
+        if isinstance(pattern, re.Pattern):
+            self._regex: re.Pattern[str] | None = pattern
+            self.pattern, self._flags = pattern.pattern, pattern.flags
+        else:
+            self._regex, self.pattern, self._flags = None, pattern, flags
+        self._literals = literals  # (prefix literals, required literals), each a list or None
+        self._starts = self._gate = None
+
+    @property
+    def regex(self) -> re.Pattern[str]:
+        if self._regex is None:
+            self._regex = re.compile(self.pattern, self._flags)
+        return self._regex
+
+    def _filters(self) -> None:
+        if self._literals is None:
+            self._literals = analyse_literals(self.pattern)
+        prefix, required = self._literals
+        self._starts = _automaton(prefix) if prefix else False
+        self._gate = _automaton(required) if required and not prefix else False
 
     def _positions(self, text: str, pos: int, endpos: int | None) -> list[int] | None:
         """Ascending positions a match may start at (None: anywhere)."""
         if self._starts is None:
+            self._filters()
+        if not self._starts:
             return None
         piece = text[pos:endpos] if pos or endpos is not None else text
         return sorted({pos + end - back for end, back in self._starts.iter(piece)})
 
     def _open(self, text: str, pos: int, endpos: int | None) -> bool:
-        if self._gate is None:
+        if not self._gate:
             return True
         piece = text[pos:endpos] if pos or endpos is not None else text
         for _ in self._gate.iter(piece):
@@ -422,7 +441,44 @@ class GatedPattern:
         return self.regex.match(text, pos)
 
 
-def _automaton(literals: set[str] | None):
+def analyse_literals(pattern: str) -> tuple[list[str] | None, list[str] | None]:
+    """(prefix literals, required literals) of a pattern, as sorted lists (None where there are none)."""
+    prefix, required = prefix_literals(pattern), required_literals(pattern)
+    return (sorted(prefix) if prefix else None, sorted(required) if required else None)
+
+
+def cached_literal_analysis(patterns: list[str], kind: str) -> dict[str, tuple]:
+    """`analyse_literals` for many patterns, cached per user like the rule analysis (every pattern is
+    compiled on a miss, so a bad one fails at load time; only valid patterns are ever cached)."""
+    import hashlib
+    import json
+    import sys
+
+    from claimcheck.resources import cache_dir, write_atomic
+
+    key = hashlib.sha256("\0".join([kind, sys.version, *patterns]).encode()).hexdigest()[:24]
+    folder = cache_dir()
+    path = folder / f"literals-{kind}-{key}.json" if folder else None
+    if path is not None:
+        try:
+            cached = json.loads(path.read_text(encoding="utf-8"))
+            if isinstance(cached, dict) and set(cached) == set(patterns):
+                return {p: tuple(v) for p, v in cached.items()}
+        except (OSError, ValueError, TypeError):
+            pass
+    found = {}
+    for pattern in patterns:
+        re.compile(pattern, re.ASCII)  # raises re.error for the caller to report
+        found[pattern] = analyse_literals(pattern)
+    if path is not None:
+        for old in path.parent.glob(f"literals-{kind}-*.json"):
+            if old != path:
+                old.unlink(missing_ok=True)
+        write_atomic(path, json.dumps(found, ensure_ascii=False).encode("utf-8"))
+    return found
+
+
+def _automaton(literals) -> object | None:
     """An Aho-Corasick automaton whose values are each literal's length less one (None without literals)."""
     if not literals:
         return None

@@ -184,7 +184,8 @@ async def index() -> FileResponse:
 
 
 def _warm_up(checker: Checker) -> None:
-    """Load what the checker loads lazily (the Chinese word segmenter) before the first request needs it."""
+    """Load what the checker loads lazily (patterns, pipelines, model, jieba) before the first request."""
+    checker.warm()
     checker.check_text("Stem cells cure stroke. 干细胞能治愈中风。")
 
 

@@ -53,7 +53,7 @@ def run_cli(
     config = AuditConfig(max_pages=max_pages, depth=depth, concurrency=concurrency, fetch=options)
     code = None
     try:
-        asyncio.run(_run(sites, lines, store, config, default_checker(), err))
+        asyncio.run(_run(sites, lines, store, config, default_checker().warm(), err))  # many pages: pay once
     except KeyboardInterrupt:
         err.print(
             escape(f"interrupted: {len(lines)} page(s) saved in {out}; run the same command again to resume"),
