@@ -74,7 +74,8 @@ def load_cues(path: Path | None = None) -> dict[str, Cues]:
             for lang in ("en", "zh")
         }
         analysis = cached_literal_analysis(sorted({p for c in raw.values() for p in c.values()}), "cues")
-        return {lang: Cues(**{k: GatedPattern(p, re.ASCII, analysis[p]) for k, p in c.items()}) for lang, c in raw.items()}
+        # Scope texts are short and cue words common: the reject-if-absent gate alone is fastest there.
+        return {lang: Cues(**{k: GatedPattern(p, re.ASCII, analysis[p], anchor=False) for k, p in c.items()}) for lang, c in raw.items()}
     except (OSError, yaml.YAMLError, KeyError, TypeError, re.error) as exc:
         raise RuleError(f"invalid context file {path}: {exc}") from exc
 

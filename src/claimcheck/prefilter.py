@@ -328,9 +328,11 @@ class Prefilter:
         """Whether some rule pattern (of language `lang`, if given) matches `text`."""
         chosen, at = self.scan(text)
         owners = self.owners
+        # Anchored patterns first: they cost a few `match` calls, so `any` usually stops early and cheaply.
+        ordered = sorted(chosen, key=lambda i: i not in at)
         return any(
             search_at(self.patterns[i], at.get(i), text) is not None
-            for i in chosen
+            for i in ordered
             if lang is None or (owner := owners[i]) is None or owner[1] == lang
         )
 
@@ -368,9 +370,13 @@ class GatedPattern:
     the automata are built on first use.
     """
 
-    __slots__ = ("pattern", "_flags", "_regex", "_literals", "_starts", "_gate")
+    __slots__ = ("pattern", "_flags", "_regex", "_literals", "_starts", "_gate", "_anchor")
 
-    def __init__(self, pattern: str | re.Pattern[str], flags: int = re.ASCII, literals: tuple | None = None) -> None:
+    def __init__(
+        self, pattern: str | re.Pattern[str], flags: int = re.ASCII, literals: tuple | None = None, *, anchor: bool = True
+    ) -> None:
+        """`anchor=False` uses only the reject-if-absent gate (better for short texts with common words)."""
+        self._anchor = anchor
         if isinstance(pattern, re.Pattern):
             self._regex: re.Pattern[str] | None = pattern
             self.pattern, self._flags = pattern.pattern, pattern.flags
@@ -389,6 +395,8 @@ class GatedPattern:
         if self._literals is None:
             self._literals = analyse_literals(self.pattern)
         prefix, required = self._literals
+        if not self._anchor:
+            prefix = None
         self._starts = _automaton(prefix) if prefix else False
         self._gate = _automaton(required) if required and not prefix else False
 

@@ -93,14 +93,19 @@ class Rule:
         pattern = self.patterns.get(sentence.lang)
         if pattern is None:
             return
-        excluded = self.exclude.get(sentence.lang)
-        if excluded is not None and excluded.search(sentence.norm):
-            return
         if alternatives is None:
-            yield from pattern.finditer(sentence.norm)
+            matches = pattern.finditer(sentence.norm)
         else:
             items = self.items[sentence.lang]
-            yield from alternation_finditer([items[k] for k, _ in alternatives], sentence.norm, [at for _, at in alternatives])
+            matches = alternation_finditer([items[k] for k, _ in alternatives], sentence.norm, [at for _, at in alternatives])
+        first = next(matches, None)
+        if first is None:
+            return
+        excluded = self.exclude.get(sentence.lang)  # checked only once the rule matches: most never do
+        if excluded is not None and excluded.search(sentence.norm):
+            return
+        yield first
+        yield from matches
 
 
 def alternation_finditer(
