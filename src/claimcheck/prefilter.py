@@ -350,9 +350,10 @@ class Prefilter:
 
 def search_at(pattern, starts: list[int] | None, text: str, pos: int = 0):
     """`pattern.search(text, pos)`, trying only `starts` (ascending) when every match begins at one."""
+    regex = getattr(pattern, "compiled", pattern)  # a rule's LazyPattern, or any compiled pattern
     if starts is None:
-        return pattern.search(text, pos)
-    match = pattern.compiled.match if hasattr(pattern, "compiled") else pattern.match
+        return regex.search(text, pos)
+    match = regex.match
     for start in starts[bisect_left(starts, pos) :]:
         m = match(text, start)
         if m is not None:
