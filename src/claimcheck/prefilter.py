@@ -459,32 +459,17 @@ def analyse_literals(pattern: str) -> tuple[list[str] | None, list[str] | None]:
 def cached_literal_analysis(patterns: list[str], kind: str) -> dict[str, tuple]:
     """`analyse_literals` for many patterns, cached per user like the rule analysis (every pattern is
     compiled on a miss, so a bad one fails at load time; only valid patterns are ever cached)."""
-    import hashlib
-    import json
-    import sys
+    from claimcheck.resources import cached_json
 
-    from claimcheck.resources import cache_dir, write_atomic
+    def compute() -> dict[str, tuple]:
+        found = {}
+        for pattern in patterns:
+            re.compile(pattern, re.ASCII)  # raises re.error for the caller to report
+            found[pattern] = analyse_literals(pattern)
+        return found
 
-    key = hashlib.sha256("\0".join([kind, sys.version, *patterns]).encode()).hexdigest()[:24]
-    folder = cache_dir()
-    path = folder / f"literals-{kind}-{key}.json" if folder else None
-    if path is not None:
-        try:
-            cached = json.loads(path.read_text(encoding="utf-8"))
-            if isinstance(cached, dict) and set(cached) == set(patterns):
-                return {p: tuple(v) for p, v in cached.items()}
-        except (OSError, ValueError, TypeError):
-            pass
-    found = {}
-    for pattern in patterns:
-        re.compile(pattern, re.ASCII)  # raises re.error for the caller to report
-        found[pattern] = analyse_literals(pattern)
-    if path is not None:
-        for old in path.parent.glob(f"literals-{kind}-*.json"):
-            if old != path:
-                old.unlink(missing_ok=True)
-        write_atomic(path, json.dumps(found, ensure_ascii=False).encode("utf-8"))
-    return found
+    data = cached_json(f"literals-{kind}", patterns, compute, lambda d: isinstance(d, dict) and set(d) == set(patterns))
+    return {p: tuple(v) for p, v in data.items()}
 
 
 def _automaton(literals) -> object | None:

@@ -95,6 +95,32 @@ def cache_dir() -> Path | None:
     return folder if os.access(folder, os.W_OK | os.R_OK) else None
 
 
+def cached_json(kind: str, sources: list[str], compute, valid=lambda data: isinstance(data, dict)):
+    """`compute()` (JSON-able), cached per user under `kind`, keyed by the exact `sources` and the Python
+    version; older files of the same kind are removed. If `compute` raises, nothing is cached."""
+    import hashlib
+    import json
+    import sys
+
+    key = hashlib.sha256("\0".join([kind, sys.version, *sources]).encode()).hexdigest()[:24]
+    folder = cache_dir()
+    path = folder / f"{kind}-{key}.json" if folder else None
+    if path is not None:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if valid(data):
+                return data
+        except (OSError, ValueError):
+            pass
+    data = compute()
+    if path is not None:
+        for old in path.parent.glob(f"{kind}-*.json"):
+            if old != path:
+                old.unlink(missing_ok=True)
+        write_atomic(path, json.dumps(data, ensure_ascii=False).encode("utf-8"))
+    return data
+
+
 def write_atomic(path: Path, data: bytes) -> bool:
     """Write `data` to `path` through a temporary file and a rename; False (and nothing written) on error."""
     import os

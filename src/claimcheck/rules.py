@@ -17,7 +17,7 @@ import yaml
 
 from claimcheck.errors import RuleError
 from claimcheck.model import CATEGORIES, SEVERITIES, Hit, Sentence
-from claimcheck.resources import cache_dir, load_yaml, rules_dir, write_atomic
+from claimcheck.resources import cached_json, load_yaml, rules_dir
 
 LANGS = ("en", "zh")
 _MACRO = re.compile(r"\{([A-Z][A-Z0-9_]*)\}")
@@ -355,48 +355,36 @@ def _analyse(rules: list[Rule]) -> dict[str, list | None]:
     the exact pattern texts and the Python version (whose regex parser it depends on). Only patterns that
     compiled and passed the checks are ever cached.
     """
-    import hashlib
-    import json
-    import sys
-
     patterns = sorted(
         {p.pattern for r in rules for table in (r.patterns, r.exclude) for p in table.values()}
         | {p.pattern for r in rules for group in r.items.values() for p in group}
     )
-    key = hashlib.sha256("\0".join([str(_ANALYSIS_VERSION), sys.version, *patterns]).encode()).hexdigest()[:24]
-    folder = cache_dir()
-    path = folder / f"rules-{key}.json" if folder else None
-    if path is not None:
-        try:
-            cached = json.loads(path.read_text(encoding="utf-8"))
-            if isinstance(cached, dict) and set(cached) == set(patterns) | {"^" + p for p in patterns}:
-                return cached
-        except (OSError, ValueError):
-            pass
-    from claimcheck.prefilter import has_anchor, prefix_literals, requirements
-
-    found: dict[str, list | None] = {}
     compiled: dict[str, re.Pattern[str]] = {}
-    for pattern in patterns:
-        where = _WHERE.get(pattern, "a rule")
-        try:
-            compiled[pattern] = re.compile(pattern, FLAGS)
-            anchored = has_anchor(pattern)
-        except re.error as exc:
-            raise RuleError(f"{where}: bad pattern: {exc}") from exc
-        if anchored:
-            raise RuleError(f"{where} patterns may not use ^, $, \\A or \\Z (they are matched inside sentences)")
-        found[pattern] = _as_lists(requirements(pattern))
-        prefix = prefix_literals(pattern)
-        found["^" + pattern] = sorted(prefix) if prefix else None
-    for r in rules:  # keep the compiled forms we already paid for
-        for p in [*r.patterns.values(), *r.exclude.values(), *(q for group in r.items.values() for q in group)]:
-            p._compiled = compiled[p.pattern]
-    if path is not None:
-        for old in path.parent.glob("rules-*.json"):
-            if old != path:
-                old.unlink(missing_ok=True)
-        write_atomic(path, json.dumps(found, ensure_ascii=False).encode("utf-8"))
+
+    def compute() -> dict[str, list | None]:
+        from claimcheck.prefilter import has_anchor, prefix_literals, requirements
+
+        found: dict[str, list | None] = {}
+        for pattern in patterns:
+            where = _WHERE.get(pattern, "a rule")
+            try:
+                compiled[pattern] = re.compile(pattern, FLAGS)
+                anchored = has_anchor(pattern)
+            except re.error as exc:
+                raise RuleError(f"{where}: bad pattern: {exc}") from exc
+            if anchored:
+                raise RuleError(f"{where} patterns may not use ^, $, \\A or \\Z (they are matched inside sentences)")
+            found[pattern] = _as_lists(requirements(pattern))
+            prefix = prefix_literals(pattern)
+            found["^" + pattern] = sorted(prefix) if prefix else None
+        return found
+
+    keys = set(patterns) | {"^" + p for p in patterns}
+    found = cached_json("rules", [str(_ANALYSIS_VERSION), *patterns], compute, lambda data: isinstance(data, dict) and set(data) == keys)
+    if compiled:  # a fresh analysis: keep the compiled forms we already paid for
+        for r in rules:
+            for p in [*r.patterns.values(), *r.exclude.values(), *(q for group in r.items.values() for q in group)]:
+                p._compiled = compiled[p.pattern]
     return found
 
 
