@@ -130,14 +130,58 @@ def test_alternation_from_parts_equals_the_regex(text):
         (r"\b(?:fda|u\.s\. fda)[- ]?approved", {"fda", "u.s. fda"}),
         (r"(?<!not )(?:approved|licensed) by", {"approved", "licensed"}),
         (r"(?:cure|heal)s? stroke", {"cure", "heal"}),
-        (r"a?b", None),
+        (r"a?b", {"a", "b"}),  # an optional part: it or what follows it starts the match
+        (r"(?:south )?korea(?:n)? approved", {"south ", "korea"}),
+        (r"a*b*c", {"a", "b", "c"}),
+        (r"(a?)b", None),  # a group that can match empty is not looked through
+        (r"(?:ab)?", None),
         (r"(?:x|)y", None),
         (r"[ab]c", {"a", "b"}),
+        (r"[0-9]+%", set("0123456789")),
+        (r"[a-z]+ cured", None),  # too many first characters to be worth it
+        (r"[^a]b", None),
+        (r"\d+%", None),  # without re.ASCII, \d also matches other scripts' digits
         (r"\w+ cured", None),
     ],
 )
 def test_prefix_literals(pattern, expected):
     assert prefix_literals(pattern) == expected
+
+
+def test_prefix_literals_with_ascii_digits():
+    assert prefix_literals(r"(?:us\$|\$)?\d+ ?(?:usd|dollars)", ascii=True) == {"us$", "$"} | set("0123456789")
+
+
+PREFIXED = [
+    r"(?:south )?korea(?:n)?[- ](?:government[- ])?approved",
+    r"(?:\bno [a-z\-]+(?: [a-z\-]+){0,3}, (?:and )?)*\b(?:no|zero|0) side[- ]?effects?\b",
+    r"(?:(?:\$|us\$|usd ?|¥)\d+(?:,\d{3})*|\b\d+ ?(?:usd|dollars|yuan)\b)(?: usd)? ?(?:per|a) (?:session|course)",
+    r"(?<!not )\b(?:cure|heal)s? (?:a |the )?stroke",
+    r"\b(?:an? )?\d{2}[- ]year[- ]old",
+]
+PREFIX_TEXTS = [
+    "south korea approved and korean-government-approved, korea approved",
+    "no pain, no surgery, and no side effects; zero side-effects. 0 sideeffects",
+    "$5,000 per session or us$300 a course, 2000 usd per course, ¥8000 a session, 12 yuan a course",
+    "it cures stroke; not heals the stroke; heals a stroke",
+    "a 65-year-old man, an 80 year old, 7 year-old",
+]
+
+
+@pytest.mark.parametrize("pattern", PREFIXED)
+def test_searching_from_new_prefix_positions_equals_search(pattern):
+    """Optional leading parts and \\d: every start position tried, the same match as `search`."""
+    import re
+
+    regex = re.compile(pattern, re.ASCII)
+    lits = prefix_literals(pattern, ascii=True)
+    assert lits
+    for text in PREFIX_TEXTS:
+        starts = sorted({m.start() for lit in lits for m in re.finditer(re.escape(lit), text)})
+        for pos in range(len(text) + 1):
+            a, b = regex.search(text, pos), search_at(regex, starts, text, pos)
+            assert (a and a.span()) == (b and b.span())
+    assert any(regex.search(text) for text in PREFIX_TEXTS)
 
 
 @pytest.mark.parametrize(

@@ -20,6 +20,7 @@ except ImportError:  # pragma: no cover - older Pythons
     import sre_parse  # type: ignore[no-redef]
 
 _MAX_CLASS = 12
+ANALYSIS_VERSION = 6  # of the literal analyses below; cached per user, so a change must bump it
 
 
 _CASELESS = re.compile(r"\(\?[aLmsux]*i")  # an inline (?i): literals would no longer be exact
@@ -96,21 +97,38 @@ def requirements(pattern: str) -> Requirement | None:
     return _dnf(sre_parse.parse(pattern))
 
 
-def prefix_literals(pattern: str) -> set[str] | None:
+def prefix_literals(pattern: str, *, ascii: bool = False) -> set[str] | None:
     """Literals one of which every match of `pattern` starts with (after zero-width assertions), or None.
 
     With them a search need only try the positions where such a literal occurs: a long alternation of
     regulator names or drug words is then a few `match` calls instead of a regex try at every position.
+    With `ascii` (the pattern is compiled with re.ASCII), \\d counts as the ten digits.
     """
     if _CASELESS.search(pattern):
         return None
-    return _prefix(list(sre_parse.parse(pattern)))
+    return _prefix(list(sre_parse.parse(pattern)), ascii)
 
 
 _ZERO_WIDTH = (C.AT, C.ASSERT, C.ASSERT_NOT)
+_REPEATS = (C.MAX_REPEAT, C.MIN_REPEAT, getattr(C, "POSSESSIVE_REPEAT", None))
 
 
-def _prefix(items) -> set[str] | None:
+def _class_chars(av, ascii: bool) -> set[str] | None:
+    """The characters a small, positive character class matches (None: negated, large or unknown)."""
+    chars: set[str] = set()
+    for op, value in av:
+        if op is C.LITERAL:
+            chars.add(chr(value))
+        elif op is C.RANGE and value[1] - value[0] < _MAX_CLASS:
+            chars.update(map(chr, range(value[0], value[1] + 1)))
+        elif op is C.CATEGORY and value is C.CATEGORY_DIGIT and ascii:
+            chars.update("0123456789")
+        else:
+            return None
+    return chars if 0 < len(chars) <= _MAX_CLASS else None
+
+
+def _prefix(items, ascii: bool = False) -> set[str] | None:
     for n, (op, av) in enumerate(items):
         if op in _ZERO_WIDTH:
             continue
@@ -122,20 +140,23 @@ def _prefix(items) -> set[str] | None:
                 run.append(chr(av2))
             return {"".join(run)}
         if op is C.SUBPATTERN:
-            return _prefix(list(av[-1]))
+            return _prefix(list(av[-1]), ascii)
         if op is C.BRANCH:
             out: set[str] = set()
             for alt in av[1]:
-                sub = _prefix(list(alt))
+                sub = _prefix(list(alt), ascii)
                 if not sub:
                     return None
                 out |= sub
             return out
         if op is C.IN:
-            chars = [chr(v) for o, v in av if o is C.LITERAL]
-            return set(chars) if len(chars) == len(av) and 0 < len(chars) <= _MAX_CLASS else None
-        if op in (C.MAX_REPEAT, C.MIN_REPEAT, getattr(C, "POSSESSIVE_REPEAT", None)):
-            return _prefix(list(av[2])) if av[0] >= 1 else None
+            return _class_chars(av, ascii)
+        if op in _REPEATS:
+            taken = _prefix(list(av[2]), ascii)  # None if the repeated part can itself match empty
+            if av[0] >= 1 or not taken:
+                return taken
+            skipped = _prefix(items[n + 1 :], ascii)  # an optional part: or else what follows it
+            return taken | skipped if skipped else None
         return None
     return None
 
@@ -226,34 +247,35 @@ class Prefilter:
         self.literals = sorted(needs)
         self.patterns = patterns
         self.owners = owners  # (rule id, language, item index) of each pattern (None for topic terms)
-        # Number every required set (pattern, alternative, set) and every (pattern, alternative) pair.
-        slots = sorted({slot for found in needs.values() for slot in found})
-        slot_id = {slot: n for n, slot in enumerate(slots)}
-        pairs = sorted({slot[:2] for slot in slots})
+        # Each (pattern, alternative) pair owns a field of `width` bits in one big integer, a bit per
+        # required set; bits of unused sets are preset. A literal's mask sets the bits of the sets it
+        # belongs to, so after OR-ing the masks of the literals present, a pair holds exactly when all
+        # bits of its field are set, which a few shifts test for every pair at once.
+        pairs = sorted({slot[:2] for found in needs.values() for slot in found})
         pair_id = {pair: n for n, pair in enumerate(pairs)}
-        self._pattern_of = [pair[0] for pair in pairs]
-        need: list[set[int]] = [set() for _ in pairs]
-        for slot, n in slot_id.items():
-            need[pair_id[slot[:2]]].add(n)
-        self._need = [frozenset(x) for x in need]
-        # Each pair is looked at only when a literal of its most selective set (the first) is present.
-        starting: dict[str, list[int]] = {}  # literal -> patterns whose matches all start with it
-        for i, lits in enumerate(prefixes):
-            for lit in lits or ():
-                starting.setdefault(lit, []).append(i)
-        self._anchored = frozenset(i for i, lits in enumerate(prefixes) if lits)
-        self._slots: list[frozenset[int]] = []
-        self._keyed: list[frozenset[int]] = []
+        width = 1 + max((slot[2] for found in needs.values() for slot in found), default=0)
+        sets_of: dict[tuple[int, int], set[int]] = {}
+        for found in needs.values():
+            for i, a, k in found:
+                sets_of.setdefault((i, a), set()).add(k)
+        self._width = width
+        self._fill = sum(1 << (pair_id[pair] * width + k) for pair, ks in sets_of.items() for k in range(width) if k not in ks)
+        self._low = sum(1 << (n * width) for n in range(len(pairs)))
+        self._pattern_at = {n * width: pair[0] for n, pair in enumerate(pairs)}  # field start -> pattern
+        self._masks: list[int] = []
         self._auto = ahocorasick.Automaton()
         for n, (lit, found) in enumerate(sorted(needs.items())):
-            self._slots.append(frozenset(slot_id[slot] for slot in found))
-            self._keyed.append(frozenset(pair_id[slot[:2]] for slot in found if slot[2] == 0))
+            self._masks.append(sum({1 << (pair_id[(i, a)] * width + k) for i, a, k in found}))
             self._auto.add_word(lit, n)
         self._auto.make_automaton()
-        # A second automaton, run only when an anchored pattern is a candidate: where its matches may start.
+        # A second automaton, run only when an anchored pattern is searched: where its matches may start.
+        starting: dict[str, int] = {}
+        self._prefixes: list[frozenset[int] | None] = []  # per pattern: numbers of the literals it starts with
+        for lits in prefixes:
+            self._prefixes.append(frozenset(starting.setdefault(lit, len(starting)) for lit in lits) if lits else None)
         self._prefix_auto = ahocorasick.Automaton()
-        for lit, owners_of in starting.items():
-            self._prefix_auto.add_word(lit, (len(lit) - 1, tuple(owners_of)))
+        for lit, m in starting.items():
+            self._prefix_auto.add_word(lit, (m, len(lit) - 1))
         if starting:
             self._prefix_auto.make_automaton()
         self.keep = lru_cache(maxsize=16384)(self._keep)  # pages repeat boilerplate lines
@@ -299,26 +321,28 @@ class Prefilter:
                         needs.setdefault(lit, set()).add((i, a, k))
         return cls(needs, patterns, owners, prefixes)
 
-    def scan(self, text: str) -> tuple[set[int], dict[int, list[int]]]:
-        """The candidate patterns, and for those whose matches all start with a known literal, the
-        ascending positions where such a literal starts (the only places a match can begin)."""
+    def scan(self, text: str) -> tuple[set[int], _Starts]:
+        """The candidate patterns, and (computed on request, per pattern) for those whose matches all start
+        with a known literal, the ascending positions where such a literal starts (the only places a match
+        can begin)."""
         present = {n for _, n in self._auto.iter(text)}
-        if not present:
-            return set(), {}
-        slots, keyed = self._slots, self._keyed
-        found = frozenset().union(*[slots[n] for n in present])
-        touched = frozenset().union(*[keyed[n] for n in present])
-        need, pattern_of = self._need, self._pattern_of
-        chosen = {pattern_of[p] for p in touched if need[p] <= found}
-        anchored = chosen & self._anchored
-        if not anchored:
-            return chosen, {}
-        at: dict[int, list[int]] = {i: [] for i in anchored}
-        for end, (back, owners_of) in self._prefix_auto.iter(text):
-            for i in owners_of:
-                if i in at:
-                    at[i].append(end - back)
-        return chosen, {i: sorted(set(starts)) for i, starts in at.items()}
+        found = self._fill
+        masks = self._masks
+        for n in present:
+            found |= masks[n]
+        held = found
+        for k in range(1, self._width):
+            held &= found >> k
+        held &= self._low
+        chosen: set[int] = set()
+        if held:
+            bits = bin(held)[:1:-1]  # bit n at index n
+            at, find = self._pattern_at, bits.find
+            pos = find("1")
+            while pos >= 0:
+                chosen.add(at[pos])
+                pos = find("1", pos + 1)
+        return chosen, _Starts(self, text)
 
     def candidates(self, text: str) -> set[int]:
         """Indexes of the patterns for which one alternative has all its literal sets present in `text`."""
@@ -346,6 +370,42 @@ class Prefilter:
             if owner is not None and owner[1] == lang:
                 found.setdefault(owner[0], []).append((owner[2], at.get(i)))
         return {rule: tuple(sorted(items, key=lambda item: item[0])) for rule, items in found.items()}
+
+
+class _Starts:
+    """Where each anchored pattern's matches may start in one text; `get(i)` is None for other patterns."""
+
+    __slots__ = ("_prefilter", "_text", "_by_literal", "_done")
+
+    def __init__(self, prefilter: Prefilter, text: str) -> None:
+        self._prefilter, self._text = prefilter, text
+        self._by_literal: dict[int, list[int]] | None = None
+        self._done: dict[int, list[int]] = {}
+
+    def __contains__(self, i: int) -> bool:
+        return self._prefilter._prefixes[i] is not None
+
+    def get(self, i: int) -> list[int] | None:
+        lits = self._prefilter._prefixes[i]
+        if lits is None:
+            return None
+        done = self._done.get(i)
+        if done is not None:
+            return done
+        by_literal = self._by_literal
+        if by_literal is None:  # one pass of the prefix automaton, on first request
+            by_literal = self._by_literal = {}
+            for end, (m, back) in self._prefilter._prefix_auto.iter(self._text):
+                by_literal.setdefault(m, []).append(end - back)
+        hits = [found for m in lits if (found := by_literal.get(m)) is not None]
+        if len(hits) == 1:
+            starts = hits[0]
+        elif hits:
+            starts = sorted({start for found in hits for start in found})
+        else:
+            starts = []
+        self._done[i] = starts
+        return starts
 
 
 def search_at(pattern, starts: list[int] | None, text: str, pos: int = 0):
@@ -394,7 +454,7 @@ class GatedPattern:
 
     def _filters(self) -> None:
         if self._literals is None:
-            self._literals = analyse_literals(self.pattern)
+            self._literals = analyse_literals(self.pattern, ascii=bool(self._flags & re.ASCII))
         prefix, required = self._literals
         if not self._anchor:
             prefix = None
@@ -450,9 +510,9 @@ class GatedPattern:
         return self.regex.match(text, pos)
 
 
-def analyse_literals(pattern: str) -> tuple[list[str] | None, list[str] | None]:
+def analyse_literals(pattern: str, *, ascii: bool = True) -> tuple[list[str] | None, list[str] | None]:
     """(prefix literals, required literals) of a pattern, as sorted lists (None where there are none)."""
-    prefix, required = prefix_literals(pattern), required_literals(pattern)
+    prefix, required = prefix_literals(pattern, ascii=ascii), required_literals(pattern)
     return (sorted(prefix) if prefix else None, sorted(required) if required else None)
 
 
@@ -468,7 +528,7 @@ def cached_literal_analysis(patterns: list[str], kind: str) -> dict[str, tuple]:
             found[pattern] = analyse_literals(pattern)
         return found
 
-    data = cached_json(f"literals-{kind}", patterns, compute, lambda d: isinstance(d, dict) and set(d) == set(patterns))
+    data = cached_json(f"literals-{kind}", [str(ANALYSIS_VERSION), *patterns], compute, lambda d: isinstance(d, dict) and set(d) == set(patterns))
     return {p: tuple(v) for p, v in data.items()}
 
 

@@ -17,6 +17,7 @@ import yaml
 
 from claimcheck.errors import RuleError
 from claimcheck.model import CATEGORIES, SEVERITIES, Hit, Sentence
+from claimcheck.prefilter import ANALYSIS_VERSION as PREFILTER_ANALYSIS
 from claimcheck.resources import cached_json, load_yaml, rules_dir
 
 LANGS = ("en", "zh")
@@ -193,7 +194,7 @@ class RuleSet:
         if key not in self._literals:
             from claimcheck.prefilter import prefix_literals
 
-            found = prefix_literals(pattern)
+            found = prefix_literals(pattern, ascii=FLAGS == re.ASCII)
             self._literals[key] = sorted(found) if found else None
         found = self._literals[key]
         return set(found) if found else None
@@ -345,7 +346,6 @@ def _compile_by_lang(
 
 
 _WHERE: dict[str, str] = {}  # pattern -> "file:rule: lang", for error messages of the analysis step
-_ANALYSIS_VERSION = 5
 
 
 def _analyse(rules: list[Rule]) -> dict[str, list | None]:
@@ -375,12 +375,12 @@ def _analyse(rules: list[Rule]) -> dict[str, list | None]:
             if anchored:
                 raise RuleError(f"{where} patterns may not use ^, $, \\A or \\Z (they are matched inside sentences)")
             found[pattern] = _as_lists(requirements(pattern))
-            prefix = prefix_literals(pattern)
+            prefix = prefix_literals(pattern, ascii=FLAGS == re.ASCII)
             found["^" + pattern] = sorted(prefix) if prefix else None
         return found
 
     keys = set(patterns) | {"^" + p for p in patterns}
-    found = cached_json("rules", [str(_ANALYSIS_VERSION), *patterns], compute, lambda data: isinstance(data, dict) and set(data) == keys)
+    found = cached_json("rules", [str(PREFILTER_ANALYSIS), *patterns], compute, lambda data: isinstance(data, dict) and set(data) == keys)
     if compiled:  # a fresh analysis: keep the compiled forms we already paid for
         for r in rules:
             for p in [*r.patterns.values(), *r.exclude.values(), *(q for group in r.items.values() for q in group)]:

@@ -26,6 +26,8 @@ def _count(pattern: re.Pattern[str], text: str) -> int:
 
 _ASCII_LOWER = bytes(range(ord("a"), ord("z") + 1))
 _ASCII_UPPER = bytes(range(ord("A"), ord("Z") + 1))
+_HAN_RUN = re.compile("[\u4e00-\u9fff\u3400-\u4dbf\uf900-\ufaff]+")
+_ASCII_OR_HAN_RUN = re.compile("[\x00-\x7f\u4e00-\u9fff\u3400-\u4dbf\uf900-\ufaff]+")
 _KANA_OR_HANGUL = re.compile("[\u3040-\u30ff\uac00-\ud7af\u1100-\u11ff]")
 
 
@@ -44,12 +46,15 @@ def detect_language(text: str) -> str:
             return "none"
         han = kana = hangul = 0
     else:
-        alpha = _count(_ALPHA, text)
+        data = text.encode("utf-8")  # multi-byte UTF-8 never uses ASCII bytes
+        latin = _ascii_letters(data, _ASCII_LOWER)
+        han = len(text) - len(_HAN_RUN.sub("", text))
+        rest = _ASCII_OR_HAN_RUN.sub("", text)  # usually a few punctuation marks: look at them one by one
+        # [^\W\d_] in Python's re: a character that isalnum() but not isdecimal() (the underscore is ASCII).
+        alpha = latin + _ascii_letters(data, _ASCII_UPPER) + han + sum(1 for c in rest if c.isalnum() and not c.isdecimal())
         if alpha == 0:
             return "none"
-        han = _count(_HAN, text)
-        kana, hangul = (_count(p, text) for p in (_KANA, _HANGUL)) if _KANA_OR_HANGUL.search(text) else (0, 0)
-        latin = _ascii_letters(text.encode("utf-8"), _ASCII_LOWER)  # multi-byte UTF-8 never uses ASCII bytes
+        kana, hangul = (_count(p, rest) for p in (_KANA, _HANGUL)) if _KANA_OR_HANGUL.search(rest) else (0, 0)
     other_alpha = alpha - han - kana - hangul - latin
     if kana > max(2, han // 10) or hangul > han:
         return "other"

@@ -1,0 +1,67 @@
+"""Language identification counts letters without per-character regex substitutions; the counts must
+equal the plain regex definitions they replace."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from claimcheck.text.lang import _EN_STOPWORDS, _WORD, detect_language
+from claimcheck.text.normalize import fold
+from testpaths import EXAMPLES, ROOT
+
+_ALPHA = re.compile(r"[^\W\d_]")
+_HAN = re.compile("[\u4e00-\u9fff\u3400-\u4dbf\uf900-\ufaff]")
+_KANA = re.compile("[\u3040-\u30ff]")
+_HANGUL = re.compile("[\uac00-\ud7af\u1100-\u11ff]")
+
+
+def reference(text: str) -> str:
+    """The definition: counts by one-character regex classes."""
+    alpha = len(_ALPHA.findall(text))
+    if alpha == 0:
+        return "none"
+    han, kana, hangul = (len(p.findall(text)) for p in (_HAN, _KANA, _HANGUL))
+    latin = len(re.findall("[a-z]", text))
+    other = alpha - han - kana - hangul - latin
+    if kana > max(2, han // 10) or hangul > han:
+        return "other"
+    if han and han * 3 >= latin:
+        return "zh"
+    if latin >= other:
+        words = _WORD.findall(text)
+        if len(words) <= 4:
+            return "en" if latin > other else "other"
+        return "en" if sum(w in _EN_STOPWORDS for w in words) / len(words) >= 0.08 or han else "other"
+    return "zh" if han >= other else "other"
+
+
+TRICKY = [
+    "〇〇 二〇二五年 stem cells",  # 〇 is a number (Nl) yet matches [^\W\d_]
+    "٣٤٥ ١٢ 治疗 ½ ² ³",  # Arabic-Indic digits are decimal: not letters
+    "Ⅻ Ⅳ 中风 the and of our",
+    "стволовые клетки лечат инсульт with our and the",
+    "幹細胞治療は日本で承認されています",
+    "줄기세포 치료 뇌졸중 승인",
+    "ΑΒΓ αβγ the stem cell 治",
+    "ｆｕｌｌ ｗｉｄｔｈ 全角 ａｎｄ",
+    "ǅ ǈ ǋ the and our stem",  # titlecase letters
+    "_ _ __ 123",
+    "\u0301\u0301 combining 中",
+    "😀 emoji 中风 and the",
+]
+
+
+def test_detect_language_equals_the_regex_definition():
+    texts = [
+        json.loads(line)["text"]
+        for path in sorted((ROOT / "corpora" / "sentences").glob("*.jsonl"))
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+    texts += [p.read_text(encoding="utf-8") for p in sorted(EXAMPLES.glob("*.txt"))]
+    lines = [fold(line).text for text in texts for line in text.splitlines() if line.strip()]
+    lines += TRICKY + [fold(t).text for t in TRICKY]
+    assert len(lines) > 2000
+    assert sum(not line.isascii() for line in lines) > 800  # the non-ASCII path is what changed
+    assert [detect_language(x) for x in lines] == [reference(x) for x in lines]
