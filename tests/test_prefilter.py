@@ -226,3 +226,4 @@ def test_gated_cue_and_lexicon_patterns_equal_their_plain_regexes(checker):
                 first = g.regex.search(text, pos) if end is None else g.regex.search(text, pos, end)
                 got = g.search(text, pos, end)
                 assert (got and got.span()) == (first and first.span())
+

@@ -119,6 +119,13 @@ def alternation_finditer(
     from claimcheck.prefilter import search_at
 
     starts = starts or [None] * len(patterns)
+    if len(patterns) == 1:  # one part: its own matches, each search resuming where the last match ended
+        pattern, at = patterns[0], starts[0]
+        m = search_at(pattern, at, text)
+        while m is not None:
+            yield m
+            m = search_at(pattern, at, text, m.end())
+        return
     found = [search_at(p, at, text) for p, at in zip(patterns, starts, strict=True)]
     while True:
         best = None
@@ -185,6 +192,7 @@ class RuleSet:
         self.rules = rules
         self.lexicon = lexicon
         self.by_id = {r.id: r for r in rules}
+        self._rank = {r.id: n for n, r in enumerate(rules)}
         self._by_lang = {lang: [r for r in rules if lang in r.patterns] for lang in LANGS}
         self._literals = analysis if analysis is not None else _analyse(rules)
 
@@ -233,12 +241,12 @@ class RuleSet:
         """Hits of every rule in one sentence, or only of the `candidates` a prefilter allows (rule id ->
         the alternatives of its pattern that can match)."""
         hits: list[Hit] = []
-        for rule in self._by_lang.get(sentence.lang, ()):
-            alternatives = None
-            if candidates is not None:
-                alternatives = candidates.get(rule.id)
-                if alternatives is None:
-                    continue
+        if candidates is None:
+            todo = [(rule, None) for rule in self._by_lang.get(sentence.lang, ())]
+        else:  # in rule order, as without them
+            rank, by_id = self._rank, self.by_id
+            todo = [(by_id[rid], candidates[rid]) for rid in sorted(candidates, key=rank.__getitem__)]
+        for rule, alternatives in todo:
             for m in rule.finditer(sentence, alternatives):
                 start, end = m.span()
                 if end <= start:
