@@ -87,7 +87,7 @@ def test_prefilter_class_keeps_only_matching_units():
 
     pf = Prefilter.build([[[{"fda"}]]], [re.compile("fda approved")], [("r1", "en", 0)])
     assert pf.keep("fda approved") and not pf.keep("fda said") and not pf.keep("nothing")
-    assert pf.candidate_rules("fda said", "en") == {"r1": ((0, None),)} and pf.candidate_rules("nothing", "en") == {}
+    assert pf.candidate_rules("fda said", "en") == {"r1": [(0, None)]} and pf.candidate_rules("nothing", "en") == {}
     assert pf.candidate_rules("fda said", "zh") == {}
 
 

@@ -20,7 +20,7 @@ except ImportError:  # pragma: no cover - older Pythons
     import sre_parse  # type: ignore[no-redef]
 
 _MAX_CLASS = 12
-ANALYSIS_VERSION = 6  # of the literal analyses below; cached per user, so a change must bump it
+ANALYSIS_VERSION = 7  # of the literal analyses below; cached per user, so a change must bump it
 
 
 _CASELESS = re.compile(r"\(\?[aLmsux]*i")  # an inline (?i): literals would no longer be exact
@@ -110,6 +110,8 @@ def prefix_literals(pattern: str, *, ascii: bool = False) -> set[str] | None:
 
 
 _ZERO_WIDTH = (C.AT, C.ASSERT, C.ASSERT_NOT)
+_LONG_ENOUGH = 4  # a leading literal this long is selective enough
+_MAX_TAILS = 16
 _REPEATS = (C.MAX_REPEAT, C.MIN_REPEAT, getattr(C, "POSSESSIVE_REPEAT", None))
 
 
@@ -138,7 +140,10 @@ def _prefix(items, ascii: bool = False) -> set[str] | None:
                 if op2 is not C.LITERAL:
                     break
                 run.append(chr(av2))
-            return {"".join(run)}
+            lead = "".join(run)
+            # Longer literals occur at fewer places: "n" + ("ot " | "ever ") -> "not ", "never ".
+            tail = _prefix(items[n + len(run) :], ascii) if len(lead) < _LONG_ENOUGH else None
+            return {lead + t for t in tail} if tail and len(tail) <= _MAX_TAILS else {lead}
         if op is C.SUBPATTERN:
             return _prefix(list(av[-1]), ascii)
         if op is C.BRANCH:
@@ -278,6 +283,12 @@ class Prefilter:
             self._prefix_auto.add_word(lit, (m, len(lit) - 1))
         if starting:
             self._prefix_auto.make_automaton()
+        self._lang = [owner[1] if owner is not None else None for owner in owners]
+        rank: dict[str, int] = {}
+        for owner in owners:
+            if owner is not None:
+                rank.setdefault(owner[0], len(rank))
+        self._order = [(rank[owner[0]] << 16) + owner[2] if owner is not None else -1 for owner in owners]
         self.keep = lru_cache(maxsize=16384)(self._keep)  # pages repeat boilerplate lines
 
     @classmethod
@@ -360,26 +371,31 @@ class Prefilter:
             if lang is None or (owner := owners[i]) is None or owner[1] == lang
         )
 
-    def candidate_rules(self, text: str, lang: str) -> dict[str, tuple[tuple[int, list[int] | None], ...]]:
-        """Rules whose `lang` patterns could match `text` (a superset of those that do), each with its
-        candidate items in ascending order: (item index, the positions a match can start at, or None)."""
+    def candidate_rules(self, text: str, lang: str) -> dict[str, list[tuple[int, list[int] | None]]]:
+        """Rules whose `lang` patterns could match `text` (a superset of those that do), in rule order, each
+        with its candidate items in ascending order: (item index, the positions a match can start at, or None)."""
         chosen, at = self.scan(text)
+        lang_of, owners = self._lang, self.owners
         found: dict[str, list[tuple[int, list[int] | None]]] = {}
-        for i in chosen:
-            owner = self.owners[i]
-            if owner is not None and owner[1] == lang:
-                found.setdefault(owner[0], []).append((owner[2], at.get(i)))
-        return {rule: tuple(sorted(items, key=lambda item: item[0])) for rule, items in found.items()}
+        for i in sorted((i for i in chosen if lang_of[i] == lang), key=self._order.__getitem__):
+            owner = owners[i]
+            items = found.get(owner[0])
+            if items is None:
+                found[owner[0]] = [(owner[2], at.get(i))]
+            else:
+                items.append((owner[2], at.get(i)))
+        return found
 
 
 class _Starts:
     """Where each anchored pattern's matches may start in one text; `get(i)` is None for other patterns."""
 
-    __slots__ = ("_prefilter", "_text", "_by_literal", "_done")
+    __slots__ = ("_prefilter", "_text", "_by_literal", "_present", "_done")
 
     def __init__(self, prefilter: Prefilter, text: str) -> None:
         self._prefilter, self._text = prefilter, text
         self._by_literal: dict[int, list[int]] | None = None
+        self._present: frozenset[int] = frozenset()
         self._done: dict[int, list[int]] = {}
 
     def __contains__(self, i: int) -> bool:
@@ -394,10 +410,15 @@ class _Starts:
             return done
         by_literal = self._by_literal
         if by_literal is None:  # one pass of the prefix automaton, on first request
-            by_literal = self._by_literal = {}
+            by_literal = {}
             for end, (m, back) in self._prefilter._prefix_auto.iter(self._text):
-                by_literal.setdefault(m, []).append(end - back)
-        hits = [found for m in lits if (found := by_literal.get(m)) is not None]
+                found = by_literal.get(m)
+                if found is None:
+                    by_literal[m] = [end - back]
+                else:
+                    found.append(end - back)
+            self._by_literal, self._present = by_literal, frozenset(by_literal)
+        hits = [by_literal[m] for m in lits & self._present]  # a C-level intersection of two sets
         if len(hits) == 1:
             starts = hits[0]
         elif hits:
