@@ -284,6 +284,7 @@ class Prefilter:
         if starting:
             self._prefix_auto.make_automaton()
         self._lang = [owner[1] if owner is not None else None for owner in owners]
+        self._anchored = frozenset(i for i, lits in enumerate(self._prefixes) if lits is not None)
         rank: dict[str, int] = {}
         for owner in owners:
             if owner is not None:
@@ -362,14 +363,13 @@ class Prefilter:
     def _keep(self, text: str, lang: str | None = None) -> bool:
         """Whether some rule pattern (of language `lang`, if given) matches `text`."""
         chosen, at = self.scan(text)
-        owners = self.owners
+        if lang is not None:
+            lang_of = self._lang
+            chosen = {i for i in chosen if lang_of[i] in (lang, None)}
         # Anchored patterns first: they cost a few `match` calls, so `any` usually stops early and cheaply.
-        ordered = sorted(chosen, key=lambda i: i not in at)
-        return any(
-            search_at(self.patterns[i], at.get(i), text) is not None
-            for i in ordered
-            if lang is None or (owner := owners[i]) is None or owner[1] == lang
-        )
+        anchored = chosen & self._anchored
+        patterns = self.patterns
+        return any(search_at(patterns[i], at.get(i), text) is not None for i in (*anchored, *(chosen - anchored)))
 
     def candidate_rules(self, text: str, lang: str) -> dict[str, list[tuple[int, list[int] | None]]]:
         """Rules whose `lang` patterns could match `text` (a superset of those that do), in rule order, each

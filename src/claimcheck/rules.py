@@ -88,25 +88,33 @@ class Rule:
     context_free: bool = False  # when true, negation/caution context does not apply (e.g. urgency)
     items: dict[str, tuple[LazyPattern, ...]] = field(default_factory=dict)  # the alternatives, one by one
 
-    def finditer(self, sentence: Sentence, alternatives: Sequence[tuple[int, list[int] | None]] | None = None) -> Iterator[re.Match[str]]:
+    def matches(self, sentence: Sentence, alternatives: Sequence[tuple[int, list[int] | None]] | None = None) -> list[re.Match[str]]:
         """Matches in a sentence; with `alternatives` (ascending (item index, possible match starts or None)
-        pairs a prefilter found), only those items run, with exactly the matches the whole alternation gives."""
-        pattern = self.patterns.get(sentence.lang)
-        if pattern is None:
-            return
+        pairs a prefilter found), only those items run, with exactly the matches the whole alternation gives.
+        A list, not a generator: this is the hot path, one call per candidate rule and sentence."""
+        lang, norm = sentence.lang, sentence.norm
         if alternatives is None:
-            matches = pattern.finditer(sentence.norm)
+            pattern = self.patterns.get(lang)
+            found = list(pattern.finditer(norm)) if pattern is not None else []
+        elif len(alternatives) == 1:  # one item: its own matches, each resuming where the last one ended
+            k, at = alternatives[0]
+            regex = self.items[lang][k].compiled
+            if at is None:
+                found = list(regex.finditer(norm))  # items never match empty, so this is the same scan
+            else:
+                found, end, match = [], 0, regex.match
+                for start in at:
+                    if start >= end and (m := match(norm, start)) is not None:
+                        found.append(m)
+                        end = m.end()
         else:
-            items = self.items[sentence.lang]
-            matches = alternation_finditer([items[k] for k, _ in alternatives], sentence.norm, [at for _, at in alternatives])
-        first = next(matches, None)
-        if first is None:
-            return
-        excluded = self.exclude.get(sentence.lang)  # checked only once the rule matches: most never do
-        if excluded is not None and excluded.search(sentence.norm):
-            return
-        yield first
-        yield from matches
+            items = self.items[lang]
+            found = list(alternation_finditer([items[k] for k, _ in alternatives], norm, [at for _, at in alternatives]))
+        if found:
+            excluded = self.exclude.get(lang)  # checked only once the rule matches: most never do
+            if excluded is not None and excluded.search(norm):
+                return []
+        return found
 
 
 def alternation_finditer(
@@ -247,7 +255,7 @@ class RuleSet:
             rank, by_id = self._rank, self.by_id
             todo = [(by_id[rid], candidates[rid]) for rid in sorted(candidates, key=rank.__getitem__)]
         for rule, alternatives in todo:
-            for m in rule.finditer(sentence, alternatives):
+            for m in rule.matches(sentence, alternatives):
                 start, end = m.span()
                 if end <= start:
                     continue
