@@ -227,3 +227,53 @@ def test_gated_cue_and_lexicon_patterns_equal_their_plain_regexes(checker):
                 got = g.search(text, pos, end)
                 assert (got and got.span()) == (first and first.span())
 
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        (r"(?:\bfda\b|[a-z]+ government|\bema\b|regulators?) approved", [r"(?:\bfda\b) approved", r"(?:[a-z]+ government) approved", r"(?:\bema\b|regulators?) approved"]),
+        (r"(?:(?:fda|\w+ agency))x", [r"(?:fda)x", r"(?:\w+ agency)x"]),  # a group holding one group is unwrapped
+        (r"(?:fda|\w+ agency)+x", None),  # a quantified group cannot be distributed over what follows
+        (r"(?:fda|\w+ agency)?x", None),
+        (r"(?:fda|ema) approved", None),  # already anchored
+        (r"(?:\w+ fda|\w+ ema) approved", None),  # no part would be anchored
+        (r"(?:[^|)(]+x|fda|a\|b\w)y", [r"(?:[^|)(]+x)y", r"(?:fda|a\|b\w)y"]),  # bars in classes and escapes are not splits
+    ],
+)
+def test_anchored_parts(pattern, expected):
+    from claimcheck.prefilter import anchored_parts
+
+    assert anchored_parts(pattern) == expected
+
+
+def test_split_rule_items_match_exactly_as_the_items_they_replace(checker):
+    """Items the analysis split into parts: `alternation_finditer` of the parts equals `finditer` of the
+    original item, on every corpus sentence and example line."""
+    import re
+
+    from claimcheck.rules import FLAGS, LazyPattern, alternation_finditer
+    from claimcheck.text.normalize import fold
+
+    rules = checker.rules
+    split = {}
+    for key, parts in rules._literals.items():
+        if key.startswith("|") and parts:
+            split[key[1:]] = [LazyPattern(p) for p in parts]
+    assert len(split) >= 4  # the regulator lists, price and patient-story items
+    assert any(len(parts) >= 3 for parts in split.values())
+    texts = [
+        fold(json.loads(line)["text"]).text
+        for path in sorted((ROOT / "corpora" / "sentences").glob("*.jsonl"))
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+    texts += [fold(line).text for p in sorted(EXAMPLES.glob("*.txt")) for line in p.read_text(encoding="utf-8").splitlines() if line.strip()]
+    hits = 0
+    for item, parts in split.items():
+        regex = re.compile(item, FLAGS)
+        for text in texts:
+            expected = [m.span() for m in regex.finditer(text)]
+            assert [m.span() for m in alternation_finditer(parts, text)] == expected, (item[:60], text)
+            hits += bool(expected)
+    assert hits > 50

@@ -166,6 +166,90 @@ def _prefix(items, ascii: bool = False) -> set[str] | None:
     return None
 
 
+def anchored_parts(pattern: str, *, ascii: bool = False) -> list[str] | None:
+    """Split a pattern without prefix literals into parts whose alternation equals it, so that most parts
+    have prefix literals; None when that is not possible (or brings nothing).
+
+    `(?:A|B|C)R` matches exactly as `(?:A)R|(?:B)R|(?:C)R` in a backtracking engine (same tries, same
+    order), so a leading group's alternatives can be split off, provided the group is not quantified.
+    Runs of consecutive alternatives that all have (or all lack) prefix literals stay together:
+    `(?:\\bfda\\b|...|(?:\\w+ )?government|...)R` becomes three parts, two of them searched only where
+    their literals start. Used on rule items, whose alternation `alternation_finditer` reproduces.
+    """
+    if prefix_literals(pattern, ascii=ascii) is not None:
+        return None
+    split = _leading_alternatives(pattern)
+    if split is None:
+        return None
+    alternatives, rest = split
+    runs: list[tuple[bool, list[str]]] = []
+    for alt in alternatives:
+        anchored = prefix_literals(f"(?:{alt}){rest}", ascii=ascii) is not None
+        if runs and runs[-1][0] == anchored:
+            runs[-1][1].append(alt)
+        else:
+            runs.append((anchored, [alt]))
+    if len(runs) < 2:
+        return None
+    return [f"(?:{'|'.join(alts)}){rest}" for _, alts in runs]
+
+
+_QUANTIFIERS = ("*", "+", "?", "{")
+
+
+def _leading_alternatives(pattern: str) -> tuple[list[str], str] | None:
+    """(alternatives, rest) of a pattern `(?:a|b|...)rest` whose group is not quantified, unwrapping
+    groups that hold a single group; None for any other shape."""
+    while pattern.startswith("(?:"):
+        found = _group_end(pattern)
+        if found is None:
+            return None
+        end, bars = found
+        rest = pattern[end + 1 :]
+        if rest.startswith(_QUANTIFIERS):
+            return None
+        if bars:
+            cuts = [3, *(b + 1 for b in bars)]
+            ends = [*bars, end]
+            return [pattern[a:b] for a, b in zip(cuts, ends, strict=True)], rest
+        inner = pattern[3:end]
+        if not inner.startswith("(?:") or (_group_end(inner) or (0,))[0] != len(inner) - 1:
+            return None
+        pattern = inner + rest  # (?:(?:a|b))rest -> (?:a|b)rest
+    return None
+
+
+def _group_end(pattern: str) -> tuple[int, list[int]] | None:
+    """For a pattern starting with a group: the index of its closing parenthesis and of the `|` at its top
+    level (escapes and character classes skipped)."""
+    depth, bars, j, n = 0, [], 0, len(pattern)
+    while j < n:
+        ch = pattern[j]
+        if ch == "\\":
+            j += 2
+            continue
+        if ch == "[":
+            j += 1
+            if pattern[j : j + 1] == "^":
+                j += 1
+            if pattern[j : j + 1] == "]":  # a leading ] is literal
+                j += 1
+            while j < n and pattern[j] != "]":
+                j += 2 if pattern[j] == "\\" else 1
+            j += 1
+            continue
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0:
+                return j, bars
+        elif ch == "|" and depth == 1:
+            bars.append(j)
+        j += 1
+    return None
+
+
 def _dnf(items) -> Requirement | None:
     outer: list[set[str]] = []
     branch = None

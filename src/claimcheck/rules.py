@@ -86,7 +86,8 @@ class Rule:
     must_match: tuple[Example, ...]
     must_not_match: tuple[Example, ...]
     context_free: bool = False  # when true, negation/caution context does not apply (e.g. urgency)
-    items: dict[str, tuple[LazyPattern, ...]] = field(default_factory=dict)  # the alternatives, one by one
+    # The alternatives, one by one (a YAML item, or the parts the prefilter analysis split it into).
+    items: dict[str, tuple[LazyPattern, ...]] = field(default_factory=dict)
 
     def matches(self, sentence: Sentence, alternatives: Sequence[tuple[int, list[int] | None]] | None = None) -> list[re.Match[str]]:
         """Matches in a sentence; with `alternatives` (ascending (item index, possible match starts or None)
@@ -203,6 +204,12 @@ class RuleSet:
         self._rank = {r.id: n for n, r in enumerate(rules)}
         self._by_lang = {lang: [r for r in rules if lang in r.patterns] for lang in LANGS}
         self._literals = analysis if analysis is not None else _analyse(rules)
+        for rule in rules:  # items split by the analysis (see prefilter.anchored_parts) become their parts
+            for lang, group in rule.items.items():
+                if any(self._literals.get("|" + item.pattern) for item in group):
+                    rule.items[lang] = tuple(
+                        part for item in group for part in ([LazyPattern(p) for p in self._literals.get("|" + item.pattern) or ()] or [item])
+                    )
 
     def prefix(self, pattern: str) -> set[str] | None:
         """Literals every match of a rule pattern item starts with (see prefilter.prefix_literals)."""
@@ -365,20 +372,19 @@ _WHERE: dict[str, str] = {}  # pattern -> "file:rule: lang", for error messages 
 
 
 def _analyse(rules: list[Rule]) -> dict[str, list | None]:
-    """Check every pattern (syntax, no anchors) and find the literals the prefilter needs.
+    """Check every pattern (syntax, no anchors) and find the literals the prefilter needs; split the rule
+    items it could otherwise only search everywhere (key "|" + item: its parts, or None).
 
     Parsing 77,000 characters of regex takes about a second, so the result is cached per user, keyed by
     the exact pattern texts and the Python version (whose regex parser it depends on). Only patterns that
     compiled and passed the checks are ever cached.
     """
-    patterns = sorted(
-        {p.pattern for r in rules for table in (r.patterns, r.exclude) for p in table.values()}
-        | {p.pattern for r in rules for group in r.items.values() for p in group}
-    )
+    item_patterns = sorted({p.pattern for r in rules for group in r.items.values() for p in group})
+    patterns = sorted({p.pattern for r in rules for table in (r.patterns, r.exclude) for p in table.values()} | set(item_patterns))
     compiled: dict[str, re.Pattern[str]] = {}
 
     def compute() -> dict[str, list | None]:
-        from claimcheck.prefilter import has_anchor, prefix_literals, requirements
+        from claimcheck.prefilter import anchored_parts, has_anchor
 
         found: dict[str, list | None] = {}
         for pattern in patterns:
@@ -390,18 +396,30 @@ def _analyse(rules: list[Rule]) -> dict[str, list | None]:
                 raise RuleError(f"{where}: bad pattern: {exc}") from exc
             if anchored:
                 raise RuleError(f"{where} patterns may not use ^, $, \\A or \\Z (they are matched inside sentences)")
-            found[pattern] = _as_lists(requirements(pattern))
-            prefix = prefix_literals(pattern, ascii=FLAGS == re.ASCII)
-            found["^" + pattern] = sorted(prefix) if prefix else None
+            _literals_of(pattern, found)
+        for pattern in item_patterns:
+            parts = anchored_parts(pattern, ascii=FLAGS == re.ASCII)
+            found["|" + pattern] = parts
+            for part in parts or ():
+                compiled[part] = re.compile(part, FLAGS)
+                _literals_of(part, found)
         return found
 
-    keys = set(patterns) | {"^" + p for p in patterns}
-    found = cached_json("rules", [str(PREFILTER_ANALYSIS), *patterns], compute, lambda data: isinstance(data, dict) and set(data) == keys)
+    keys = set(patterns) | {"^" + p for p in patterns} | {"|" + p for p in item_patterns}
+    found = cached_json("rules", [str(PREFILTER_ANALYSIS), *patterns], compute, lambda data: isinstance(data, dict) and keys <= set(data))
     if compiled:  # a fresh analysis: keep the compiled forms we already paid for
         for r in rules:
             for p in [*r.patterns.values(), *r.exclude.values(), *(q for group in r.items.values() for q in group)]:
                 p._compiled = compiled[p.pattern]
     return found
+
+
+def _literals_of(pattern: str, found: dict[str, list | None]) -> None:
+    from claimcheck.prefilter import prefix_literals, requirements
+
+    found[pattern] = _as_lists(requirements(pattern))
+    prefix = prefix_literals(pattern, ascii=FLAGS == re.ASCII)
+    found["^" + pattern] = sorted(prefix) if prefix else None
 
 
 def _as_lists(req) -> list | None:
