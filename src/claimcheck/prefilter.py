@@ -397,6 +397,12 @@ class Prefilter:
             owners.append(None)
             reqs.append(requirements(patterns[-1].pattern))
         prefixes = [rules.prefix(p.pattern) if o is not None else None for p, o in zip(patterns, owners, strict=True)]
+        # A match starts with a prefix literal, so it contains one: one more required set, which drops the
+        # items that could only be tried at no position from the candidates altogether.
+        reqs = [
+            [conj if prefix in conj else [*conj, prefix] for conj in req] if req and prefix else req
+            for req, prefix in zip(reqs, prefixes, strict=True)
+        ]
         return cls.build(reqs, patterns, owners, prefixes)
 
     @classmethod
