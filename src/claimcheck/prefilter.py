@@ -572,40 +572,39 @@ class GatedPattern:
         self._starts = _automaton(prefix) if prefix else False
         self._gate = _automaton(required) if required and not prefix else False
 
-    def _positions(self, text: str, pos: int, endpos: int | None) -> list[int] | None:
-        """Ascending positions a match may start at (None: anywhere)."""
-        if self._starts is None:
-            self._filters()
-        if not self._starts:
-            return None
-        piece = text[pos:endpos] if pos or endpos is not None else text
-        return sorted({pos + end - back for end, back in self._starts.iter(piece)})
+    def _positions(self, text: str, pos: int, end: int) -> list[int]:
+        """Ascending positions in [pos, end) where a match may start."""
+        return sorted({stop - back for stop, back in self._starts.iter(text, pos, end)})
 
-    def _open(self, text: str, pos: int, endpos: int | None) -> bool:
-        if not self._gate:
-            return True
-        piece = text[pos:endpos] if pos or endpos is not None else text
-        for _ in self._gate.iter(piece):
-            return True
-        return False
+    def _open(self, text: str, pos: int, end: int) -> bool:
+        """Whether [pos, end) holds a required literal (always, without a gate)."""
+        if self._gate:
+            for _ in self._gate.iter(text, pos, end):
+                return True
+            return False
+        return True
 
     def search(self, text: str, pos: int = 0, endpos: int | None = None) -> re.Match[str] | None:
+        if self._starts is None:
+            self._filters()
+        regex = self._regex or self.regex
         end = len(text) if endpos is None else endpos
-        starts = self._positions(text, pos, endpos)
-        if starts is not None:
-            for start in starts:
-                m = self.regex.match(text, start, end)
+        if self._starts:
+            for start in self._positions(text, pos, end):
+                m = regex.match(text, start, end)
                 if m is not None:
                     return m
             return None
-        return self.regex.search(text, pos, end) if self._open(text, pos, endpos) else None
+        return regex.search(text, pos, end) if self._open(text, pos, end) else None
 
     def finditer(self, text: str, pos: int = 0, endpos: int | None = None) -> Iterator[re.Match[str]]:
+        if self._starts is None:
+            self._filters()
+        regex = self._regex or self.regex
         end = len(text) if endpos is None else endpos
-        starts = self._positions(text, pos, endpos)
-        if starts is None:
-            return self.regex.finditer(text, pos, end) if self._open(text, pos, endpos) else iter(())
-        return self._from(starts, text, end)
+        if self._starts:
+            return self._from(self._positions(text, pos, end), text, end)
+        return regex.finditer(text, pos, end) if self._open(text, pos, end) else iter(())
 
     def _from(self, starts: list[int], text: str, end: int) -> Iterator[re.Match[str]]:
         last = -1
