@@ -110,6 +110,7 @@ def prefix_literals(pattern: str, *, ascii: bool = False) -> set[str] | None:
 
 
 _ZERO_WIDTH = (C.AT, C.ASSERT, C.ASSERT_NOT)
+_FIND_AT_MOST = 12  # prefix literals of a pattern searched one by one with str.find (more: an automaton)
 _LONG_ENOUGH = 4  # a leading literal this long is selective enough
 _MAX_TAILS = 16
 _REPEATS = (C.MAX_REPEAT, C.MIN_REPEAT, getattr(C, "POSSESSIVE_REPEAT", None))
@@ -357,18 +358,13 @@ class Prefilter:
             self._masks.append(sum({1 << (pair_id[(i, a)] * width + k) for i, a, k in found}))
             self._auto.add_word(lit, n)
         self._auto.make_automaton()
-        # A second automaton, run only when an anchored pattern is searched: where its matches may start.
-        starting: dict[str, int] = {}
-        self._prefixes: list[frozenset[int] | None] = []  # per pattern: numbers of the literals it starts with
-        for lits in prefixes:
-            self._prefixes.append(frozenset(starting.setdefault(lit, len(starting)) for lit in lits) if lits else None)
-        self._prefix_auto = ahocorasick.Automaton()
-        for lit, m in starting.items():
-            self._prefix_auto.add_word(lit, (m, len(lit) - 1))
-        if starting:
-            self._prefix_auto.make_automaton()
+        # Per pattern, its prefix literals (found with str.find) or, when there are many, their automaton.
+        self._prefix_words = [
+            (tuple(sorted(lits)) if len(lits) <= _FIND_AT_MOST else _automaton(sorted(lits))) if lits else None for lits in prefixes
+        ]
         self._lang = [owner[1] if owner is not None else None for owner in owners]
-        self._anchored = frozenset(i for i, lits in enumerate(self._prefixes) if lits is not None)
+        self._anchored = frozenset(i for i, words in enumerate(self._prefix_words) if words is not None)
+        self._size = [len(getattr(p, "pattern", "")) for p in patterns]  # a rough cost of trying a pattern
         rank: dict[str, int] = {}
         for owner in owners:
             if owner is not None:
@@ -456,10 +452,11 @@ class Prefilter:
         if lang is not None:
             lang_of = self._lang
             chosen = {i for i in chosen if lang_of[i] in (lang, None)}
-        # Anchored patterns first: they cost a few `match` calls, so `any` usually stops early and cheaply.
-        anchored = chosen & self._anchored
+        # Anchored patterns first, shortest first: they cost a few `match` calls, so `any` usually stops
+        # early and cheaply.
+        anchored = sorted(chosen & self._anchored, key=self._size.__getitem__)
         patterns = self.patterns
-        return any(search_at(patterns[i], at.get(i), text) is not None for i in (*anchored, *(chosen - anchored)))
+        return any(search_at(patterns[i], at.get(i), text) is not None for i in (*anchored, *(chosen.difference(anchored))))
 
     def candidate_rules(self, text: str, lang: str) -> dict[str, list[tuple[int, list[int] | None]]]:
         """Rules whose `lang` patterns could match `text` (a superset of those that do), in rule order, each
@@ -480,42 +477,36 @@ class Prefilter:
 class _Starts:
     """Where each anchored pattern's matches may start in one text; `get(i)` is None for other patterns."""
 
-    __slots__ = ("_prefilter", "_text", "_by_literal", "_present", "_done")
+    __slots__ = ("_words", "_text", "_done")  # _words: see Prefilter._prefix_words
 
     def __init__(self, prefilter: Prefilter, text: str) -> None:
-        self._prefilter, self._text = prefilter, text
-        self._by_literal: dict[int, list[int]] | None = None
-        self._present: frozenset[int] = frozenset()
+        self._words, self._text = prefilter._prefix_words, text
         self._done: dict[int, list[int]] = {}
 
     def __contains__(self, i: int) -> bool:
-        return self._prefilter._prefixes[i] is not None
+        return self._words[i] is not None
 
     def get(self, i: int) -> list[int] | None:
-        lits = self._prefilter._prefixes[i]
-        if lits is None:
+        """Ascending positions where one of pattern i's prefix literals starts. (str.find, in C, beats a
+        pass of an automaton over all prefix literals: single digits and letters made that pass costly.)"""
+        words = self._words[i]
+        if words is None:
             return None
-        done = self._done.get(i)
-        if done is not None:
-            return done
-        by_literal = self._by_literal
-        if by_literal is None:  # one pass of the prefix automaton, on first request
-            by_literal = {}
-            for end, (m, back) in self._prefilter._prefix_auto.iter(self._text):
-                found = by_literal.get(m)
-                if found is None:
-                    by_literal[m] = [end - back]
-                else:
-                    found.append(end - back)
-            self._by_literal, self._present = by_literal, frozenset(by_literal)
-        hits = [by_literal[m] for m in lits & self._present]  # a C-level intersection of two sets
-        if len(hits) == 1:
-            starts = hits[0]
-        elif hits:
-            starts = sorted({start for found in hits for start in found})
-        else:
-            starts = []
-        self._done[i] = starts
+        starts = self._done.get(i)
+        if starts is None:
+            text = self._text
+            if isinstance(words, tuple):
+                starts = []
+                for word in words:
+                    at = text.find(word)
+                    while at >= 0:
+                        starts.append(at)
+                        at = text.find(word, at + 1)
+                if len(words) > 1:
+                    starts = sorted(set(starts))
+            else:  # many literals: the pattern's own automaton
+                starts = sorted({end - back for end, back in words.iter(text)})
+            self._done[i] = starts
         return starts
 
 
