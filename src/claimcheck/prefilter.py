@@ -340,29 +340,23 @@ class Prefilter:
         # Each (pattern, alternative) pair owns a field of `width` bits in one big integer, a bit per
         # required set; bits of unused sets are preset. A literal's mask sets the bits of the sets it
         # belongs to, so after OR-ing the masks of the literals present, a pair holds exactly when all
-        # bits of its field are set, which a few shifts test for every pair at once.
-        pairs = sorted({slot[:2] for found in needs.values() for slot in found})
-        pair_id = {pair: n for n, pair in enumerate(pairs)}
-        width = 1 + max((slot[2] for found in needs.values() for slot in found), default=0)
-        sets_of: dict[tuple[int, int], set[int]] = {}
-        for found in needs.values():
-            for i, a, k in found:
-                sets_of.setdefault((i, a), set()).add(k)
-        self._width = width
-        self._fill = sum(1 << (pair_id[pair] * width + k) for pair, ks in sets_of.items() for k in range(width) if k not in ks)
-        self._low = sum(1 << (n * width) for n in range(len(pairs)))
-        self._pattern_at = {n * width: pair[0] for n, pair in enumerate(pairs)}  # field start -> pattern
-        self._masks: list[int] = []
+        # bits of its field are set, which a few shifts test for every pair at once. One such integer per
+        # language of the patterns (None: topic terms), so a sentence looks only at its own language's.
+        literal_id = {lit: n for n, lit in enumerate(self.literals)}
+        self._spaces = {
+            lang: _Space(
+                {lit: {slot for slot in found if _lang_of(owners[slot[0]]) == lang} for lit, found in needs.items()}, literal_id
+            )
+            for lang in sorted({_lang_of(o) for o in owners}, key=str)
+        }
         self._auto = ahocorasick.Automaton()
-        for n, (lit, found) in enumerate(sorted(needs.items())):
-            self._masks.append(sum({1 << (pair_id[(i, a)] * width + k) for i, a, k in found}))
+        for lit, n in literal_id.items():
             self._auto.add_word(lit, n)
         self._auto.make_automaton()
         # Per pattern, its prefix literals (found with str.find) or, when there are many, their automaton.
         self._prefix_words = [
             (tuple(sorted(lits)) if len(lits) <= _FIND_AT_MOST else _automaton(sorted(lits))) if lits else None for lits in prefixes
         ]
-        self._lang = [owner[1] if owner is not None else None for owner in owners]
         self._anchored = frozenset(i for i, words in enumerate(self._prefix_words) if words is not None)
         self._size = [len(getattr(p, "pattern", "")) for p in patterns]  # a rough cost of trying a pattern
         rank: dict[str, int] = {}
@@ -419,27 +413,18 @@ class Prefilter:
                         needs.setdefault(lit, set()).add((i, a, k))
         return cls(needs, patterns, owners, prefixes)
 
-    def scan(self, text: str) -> tuple[set[int], _Starts]:
-        """The candidate patterns, and (computed on request, per pattern) for those whose matches all start
-        with a known literal, the ascending positions where such a literal starts (the only places a match
-        can begin)."""
+    def scan(self, text: str, langs: tuple[str | None, ...] | None = None) -> tuple[set[int], _Starts]:
+        """The candidate patterns (of `langs`, None standing for topic terms; default all), and (computed on
+        request, per pattern) for those whose matches all start with a known literal, the ascending
+        positions where such a literal starts (the only places a match can begin)."""
         present = {n for _, n in self._auto.iter(text)}
-        found = self._fill
-        masks = self._masks
-        for n in present:
-            found |= masks[n]
-        held = found
-        for k in range(1, self._width):
-            held &= found >> k
-        held &= self._low
         chosen: set[int] = set()
-        if held:
-            bits = bin(held)[:1:-1]  # bit n at index n
-            at, find = self._pattern_at, bits.find
-            pos = find("1")
-            while pos >= 0:
-                chosen.add(at[pos])
-                pos = find("1", pos + 1)
+        if present:
+            spaces = self._spaces
+            for lang in spaces if langs is None else langs:
+                space = spaces.get(lang)
+                if space is not None:
+                    space.holding(present, chosen)
         return chosen, _Starts(self, text)
 
     def candidates(self, text: str) -> set[int]:
@@ -448,10 +433,7 @@ class Prefilter:
 
     def _keep(self, text: str, lang: str | None = None) -> bool:
         """Whether some rule pattern (of language `lang`, if given) matches `text`."""
-        chosen, at = self.scan(text)
-        if lang is not None:
-            lang_of = self._lang
-            chosen = {i for i in chosen if lang_of[i] in (lang, None)}
+        chosen, at = self.scan(text, None if lang is None else (lang, None))
         # Anchored patterns first, shortest first: they cost a few `match` calls, so `any` usually stops
         # early and cheaply.
         anchored = sorted(chosen & self._anchored, key=self._size.__getitem__)
@@ -461,10 +443,10 @@ class Prefilter:
     def candidate_rules(self, text: str, lang: str) -> dict[str, list[tuple[int, list[int] | None]]]:
         """Rules whose `lang` patterns could match `text` (a superset of those that do), in rule order, each
         with its candidate items in ascending order: (item index, the positions a match can start at, or None)."""
-        chosen, at = self.scan(text)
-        lang_of, owners = self._lang, self.owners
+        chosen, at = self.scan(text, (lang,))
+        owners = self.owners
         found: dict[str, list[tuple[int, list[int] | None]]] = {}
-        for i in sorted((i for i in chosen if lang_of[i] == lang), key=self._order.__getitem__):
+        for i in sorted(chosen, key=self._order.__getitem__):
             owner = owners[i]
             items = found.get(owner[0])
             if items is None:
@@ -472,6 +454,49 @@ class Prefilter:
             else:
                 items.append((owner[2], at.get(i)))
         return found
+
+
+def _lang_of(owner: tuple[str, str, int] | None) -> str | None:
+    return owner[1] if owner is not None else None
+
+
+class _Space:
+    """The (pattern, alternative) pairs of one language as bit fields of one integer (see Prefilter)."""
+
+    __slots__ = ("width", "fill", "low", "masks", "pattern_at")
+
+    def __init__(self, needs: dict[str, set[tuple[int, int, int]]], literal_id: dict[str, int]) -> None:
+        pairs = sorted({slot[:2] for found in needs.values() for slot in found})
+        pair_id = {pair: n for n, pair in enumerate(pairs)}
+        width = 1 + max((slot[2] for found in needs.values() for slot in found), default=0)
+        sets_of: dict[tuple[int, int], set[int]] = {}
+        for found in needs.values():
+            for i, a, k in found:
+                sets_of.setdefault((i, a), set()).add(k)
+        self.width = width
+        self.fill = sum(1 << (pair_id[pair] * width + k) for pair, ks in sets_of.items() for k in range(width) if k not in ks)
+        self.low = sum(1 << (n * width) for n in range(len(pairs)))
+        self.pattern_at = {n * width: pair[0] for n, pair in enumerate(pairs)}  # field start -> pattern
+        self.masks = [0] * len(literal_id)  # literal number -> the bits of the sets it belongs to
+        for lit, found in needs.items():
+            self.masks[literal_id[lit]] = sum({1 << (pair_id[(i, a)] * width + k) for i, a, k in found})
+
+    def holding(self, present: set[int], chosen: set[int]) -> None:
+        """Add to `chosen` the patterns with a pair all of whose sets have a literal in `present`."""
+        found, masks = self.fill, self.masks
+        for n in present:
+            found |= masks[n]
+        held = found
+        for k in range(1, self.width):
+            held &= found >> k
+        held &= self.low
+        if held:
+            bits = bin(held)[:1:-1]  # bit n at index n
+            at, find = self.pattern_at, bits.find
+            pos = find("1")
+            while pos >= 0:
+                chosen.add(at[pos])
+                pos = find("1", pos + 1)
 
 
 class _Starts:
