@@ -110,6 +110,7 @@ def prefix_literals(pattern: str, *, ascii: bool = False) -> set[str] | None:
 
 
 _ZERO_WIDTH = (C.AT, C.ASSERT, C.ASSERT_NOT)
+_PREFIX_AS_SET = 64  # most (alternatives x prefix literals) for which the prefix set is also required
 _FIND_AT_MOST = 12  # prefix literals of a pattern searched one by one with str.find (more: an automaton)
 _LONG_ENOUGH = 4  # a leading literal this long is selective enough
 _MAX_TAILS = 16
@@ -343,20 +344,20 @@ class Prefilter:
         # bits of its field are set, which a few shifts test for every pair at once. One such integer per
         # language of the patterns (None: topic terms), so a sentence looks only at its own language's.
         literal_id = {lit: n for n, lit in enumerate(self.literals)}
-        self._spaces = {
-            lang: _Space(
-                {lit: {slot for slot in found if _lang_of(owners[slot[0]]) == lang} for lit, found in needs.items()}, literal_id
-            )
-            for lang in sorted({_lang_of(o) for o in owners}, key=str)
-        }
+        langs = [owner[1] if owner is not None else None for owner in owners]
+        by_lang: dict[str | None, dict[str, set[tuple[int, int, int]]]] = {}
+        for lit, found in needs.items():
+            for slot in found:
+                by_lang.setdefault(langs[slot[0]], {}).setdefault(lit, set()).add(slot)
+        self._spaces = {lang: _Space(lang_needs, literal_id) for lang, lang_needs in by_lang.items()}
         self._auto = ahocorasick.Automaton()
         for lit, n in literal_id.items():
             self._auto.add_word(lit, n)
         self._auto.make_automaton()
-        # Per pattern, its prefix literals (found with str.find) or, when there are many, their automaton.
-        self._prefix_words = [
-            (tuple(sorted(lits)) if len(lits) <= _FIND_AT_MOST else _automaton(sorted(lits))) if lits else None for lits in prefixes
-        ]
+        # Per pattern, its prefix literals (found with str.find; when there are many, with an automaton of
+        # them built on first use).
+        self._prefix_words = [tuple(sorted(lits)) if lits else None for lits in prefixes]
+        self._prefix_autos: dict[int, object] = {}
         self._anchored = frozenset(i for i, words in enumerate(self._prefix_words) if words is not None)
         self._size = [len(getattr(p, "pattern", "")) for p in patterns]  # a rough cost of trying a pattern
         rank: dict[str, int] = {}
@@ -389,8 +390,10 @@ class Prefilter:
         prefixes = [rules.prefix(p.pattern) if o is not None else None for p, o in zip(patterns, owners, strict=True)]
         # A match starts with a prefix literal, so it contains one: one more required set, which drops the
         # items that could only be tried at no position from the candidates altogether.
+        # (Not for items with many alternatives and many prefix literals: every pair would carry them all,
+        # a cold-start cost of building the prefilter for little gain.)
         reqs = [
-            [conj if prefix in conj else [*conj, prefix] for conj in req] if req and prefix else req
+            [conj if prefix in conj else [*conj, prefix] for conj in req] if req and prefix and len(req) * len(prefix) <= _PREFIX_AS_SET else req
             for req, prefix in zip(reqs, prefixes, strict=True)
         ]
         return cls.build(reqs, patterns, owners, prefixes)
@@ -456,10 +459,6 @@ class Prefilter:
         return found
 
 
-def _lang_of(owner: tuple[str, str, int] | None) -> str | None:
-    return owner[1] if owner is not None else None
-
-
 class _Space:
     """The (pattern, alternative) pairs of one language as bit fields of one integer (see Prefilter)."""
 
@@ -502,10 +501,10 @@ class _Space:
 class _Starts:
     """Where each anchored pattern's matches may start in one text; `get(i)` is None for other patterns."""
 
-    __slots__ = ("_words", "_text", "_done")  # _words: see Prefilter._prefix_words
+    __slots__ = ("_words", "_autos", "_text", "_done")  # see Prefilter._prefix_words
 
     def __init__(self, prefilter: Prefilter, text: str) -> None:
-        self._words, self._text = prefilter._prefix_words, text
+        self._words, self._autos, self._text = prefilter._prefix_words, prefilter._prefix_autos, text
         self._done: dict[int, list[int]] = {}
 
     def __contains__(self, i: int) -> bool:
@@ -520,7 +519,7 @@ class _Starts:
         starts = self._done.get(i)
         if starts is None:
             text = self._text
-            if isinstance(words, tuple):
+            if len(words) <= _FIND_AT_MOST:
                 starts = []
                 for word in words:
                     at = text.find(word)
@@ -530,7 +529,10 @@ class _Starts:
                 if len(words) > 1:
                     starts = sorted(set(starts))
             else:  # many literals: the pattern's own automaton
-                starts = sorted({end - back for end, back in words.iter(text)})
+                auto = self._autos.get(i)
+                if auto is None:
+                    auto = self._autos.setdefault(i, _automaton(words))
+                starts = sorted({end - back for end, back in auto.iter(text)})
             self._done[i] = starts
         return starts
 
