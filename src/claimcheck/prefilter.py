@@ -20,7 +20,7 @@ except ImportError:  # pragma: no cover - older Pythons
     import sre_parse  # type: ignore[no-redef]
 
 _MAX_CLASS = 12
-ANALYSIS_VERSION = 7  # of the literal analyses below; cached per user, so a change must bump it
+ANALYSIS_VERSION = 8  # of the literal analyses below; cached per user, so a change must bump it
 
 
 _CASELESS = re.compile(r"\(\?[aLmsux]*i")  # an inline (?i): literals would no longer be exact

@@ -383,10 +383,11 @@ def _analyse(rules: list[Rule]) -> dict[str, list | None]:
     patterns = sorted({p.pattern for r in rules for table in (r.patterns, r.exclude) for p in table.values()} | set(item_patterns))
     compiled: dict[str, re.Pattern[str]] = {}
 
-    def compute() -> dict[str, list | None]:
+    def compute() -> dict[str, list]:
+        """Stored by position in `patterns` (the texts are the cache key already: not repeated as keys)."""
         from claimcheck.prefilter import anchored_parts, has_anchor
 
-        found: dict[str, list | None] = {}
+        reqs, prefixes, splits = [], [], []
         for pattern in patterns:
             where = _WHERE.get(pattern, "a rule")
             try:
@@ -396,17 +397,29 @@ def _analyse(rules: list[Rule]) -> dict[str, list | None]:
                 raise RuleError(f"{where}: bad pattern: {exc}") from exc
             if anchored:
                 raise RuleError(f"{where} patterns may not use ^, $, \\A or \\Z (they are matched inside sentences)")
-            _literals_of(pattern, found)
-        for pattern in item_patterns:
-            parts = anchored_parts(pattern, ascii=FLAGS == re.ASCII)
-            found["|" + pattern] = parts
+            reqs.append(_requirements_of(pattern))
+            prefixes.append(_prefix_of(pattern))
+        for n, pattern in enumerate(patterns):
+            parts = anchored_parts(pattern, ascii=FLAGS == re.ASCII) if pattern in items else None
             for part in parts or ():
                 compiled[part] = re.compile(part, FLAGS)
-                _literals_of(part, found)
-        return found
+            if parts:
+                splits.append([n, [[part, _requirements_of(part), _prefix_of(part)] for part in parts]])
+        return {"requirements": reqs, "prefixes": prefixes, "parts": splits}
 
-    keys = set(patterns) | {"^" + p for p in patterns} | {"|" + p for p in item_patterns}
-    found = cached_json("rules", [str(PREFILTER_ANALYSIS), *patterns], compute, lambda data: isinstance(data, dict) and keys <= set(data))
+    items = set(item_patterns)
+    data = cached_json(
+        "rules", [str(PREFILTER_ANALYSIS), *patterns], compute, lambda d: isinstance(d, dict) and len(d.get("prefixes", ())) == len(patterns)
+    )
+    found: dict[str, list | None] = {}
+    for pattern, req, prefix in zip(patterns, data["requirements"], data["prefixes"], strict=True):
+        found[pattern], found["^" + pattern] = req, prefix
+    for pattern in item_patterns:
+        found["|" + pattern] = None
+    for n, parts in data["parts"]:
+        found["|" + patterns[n]] = [part for part, _, _ in parts]
+        for part, req, prefix in parts:
+            found[part], found["^" + part] = req, prefix
     if compiled:  # a fresh analysis: keep the compiled forms we already paid for
         for r in rules:
             for p in [*r.patterns.values(), *r.exclude.values(), *(q for group in r.items.values() for q in group)]:
@@ -414,12 +427,17 @@ def _analyse(rules: list[Rule]) -> dict[str, list | None]:
     return found
 
 
-def _literals_of(pattern: str, found: dict[str, list | None]) -> None:
-    from claimcheck.prefilter import prefix_literals, requirements
+def _requirements_of(pattern: str) -> list | None:
+    from claimcheck.prefilter import requirements
 
-    found[pattern] = _as_lists(requirements(pattern))
+    return _as_lists(requirements(pattern))
+
+
+def _prefix_of(pattern: str) -> list[str] | None:
+    from claimcheck.prefilter import prefix_literals
+
     prefix = prefix_literals(pattern, ascii=FLAGS == re.ASCII)
-    found["^" + pattern] = sorted(prefix) if prefix else None
+    return sorted(prefix) if prefix else None
 
 
 def _as_lists(req) -> list | None:
