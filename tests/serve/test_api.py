@@ -232,7 +232,9 @@ def test_page_and_assets_are_served_with_a_strict_csp(client):
 
 def test_checks_run_off_the_event_loop(api):
     """While a long text is being checked, the server still answers other requests at once."""
-    long_text = (CLINIC_ZH * 20)[:20_000]  # takes a couple of seconds to check
+    # Every line distinct (per-line caches cannot shortcut it): takes a second or more to check.
+    lines = [f"{line} 编号{n}" for n in range(400) for line in CLINIC_ZH.splitlines() if line.strip()]
+    long_text = "\n".join(lines)[:150_000]
     done = threading.Event()
 
     def slow() -> None:
