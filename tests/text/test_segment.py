@@ -57,3 +57,19 @@ def test_lowercase_english_pipeline_splits_exactly_like_spacy_blank_en():
     lines = [fold(line).text for text in texts for line in text.splitlines() if line.strip()]
     assert len(lines) > 2000
     assert [ours.sentences(x, "en") for x in lines] == [reference.sentences(x, "en") for x in lines]
+
+
+def test_a_pipeline_whose_vocabulary_grew_too_large_is_replaced_and_splits_the_same():
+    """spaCy never forgets a token: novel prices and codes would grow a service's memory without end."""
+    seg = Segmenter(max_strings=1_000)
+    reference = Segmenter()
+    texts = [f"the price is {n} usd. call code x{n * 7}y now! ok" for n in range(800)]
+    texts += [f"价格{n}元。编号{n * 7}号！好" for n in range(800)]
+    seen_en, seen_zh = set(), set()
+    for text in texts:
+        lang = "zh" if "价" in text else "en"
+        assert seg.sentences(text, lang) == reference.sentences(text, lang)
+        nlp = seg._nlp[lang]
+        assert len(nlp.vocab.strings) <= 1_000 + 50  # bounded (one text's worth of new strings over)
+        (seen_zh if lang == "zh" else seen_en).add(id(nlp))
+    assert len(seen_en) > 1 and len(seen_zh) > 1  # replaced along the way
