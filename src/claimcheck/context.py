@@ -10,11 +10,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from claimcheck.errors import RuleError
 from claimcheck.prefilter import GatedPattern, cached_literal_analysis
-from claimcheck.resources import load_yaml, rules_dir
+from claimcheck.resources import DataFileError, load_yaml, rules_dir
 
 CLAUSE_SPLIT = re.compile(r"[,，、:：()（）\[\]【】\"“”]")
 
@@ -76,7 +74,7 @@ def load_cues(path: Path | None = None) -> dict[str, Cues]:
         analysis = cached_literal_analysis(sorted({p for c in raw.values() for p in c.values()}), "cues")
         # Scope texts are short and cue words common: the reject-if-absent gate alone is fastest there.
         return {lang: Cues(**{k: GatedPattern(p, re.ASCII, analysis[p], anchor=False) for k, p in c.items()}) for lang, c in raw.items()}
-    except (OSError, yaml.YAMLError, KeyError, TypeError, re.error) as exc:
+    except (OSError, DataFileError, KeyError, TypeError, re.error) as exc:
         raise RuleError(f"invalid context file {path}: {exc}") from exc
 
 

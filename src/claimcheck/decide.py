@@ -14,13 +14,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import yaml
-
 from claimcheck.context import Cues, PageContext, clause_of, last_match, load_cues, scope_of
 from claimcheck.errors import RuleError
 from claimcheck.knowledge import KnowledgeBase
 from claimcheck.model import SEVERITIES, SEVERITY_RANK, ContextNote, Document, Finding, Hit, Sentence, Suppressed
-from claimcheck.resources import load_yaml, rules_dir
+from claimcheck.resources import DataFileError, load_yaml, rules_dir
 from claimcheck.rules import Rule, RuleSet
 from claimcheck.text.normalize import to_traditional
 
@@ -65,7 +63,7 @@ def load_categories(path: Path | None = None) -> tuple[dict[str, CategoryInfo], 
             for name, c in d["categories"].items()
         }
         combo = Combination(**(d.get("combination") or {}))
-    except (OSError, yaml.YAMLError, KeyError, TypeError) as exc:
+    except (OSError, DataFileError, KeyError, TypeError) as exc:
         raise RuleError(f"invalid categories file {path}: {exc}") from exc
     return cats, combo
 

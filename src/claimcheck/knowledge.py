@@ -6,11 +6,9 @@ import datetime as dt
 from collections.abc import Iterable
 from pathlib import Path
 
-import yaml
-
 from claimcheck.errors import RuleError
 from claimcheck.model import Fact
-from claimcheck.resources import load_yaml, rules_dir
+from claimcheck.resources import DataFileError, load_yaml, rules_dir
 
 _REQUIRED = ("id", "topic", "statement", "as_of", "recheck_by", "confidence", "sources")
 _CONFIDENCE = ("verified", "secondary")
@@ -27,7 +25,7 @@ class KnowledgeBase:
         path = path or rules_dir() / "facts.yaml"
         try:
             data = load_yaml(path)
-        except (OSError, yaml.YAMLError) as exc:
+        except (OSError, DataFileError) as exc:
             raise RuleError(f"cannot read facts file {path}: {exc}") from exc
         if not isinstance(data, dict) or not isinstance(data.get("facts"), list):
             raise RuleError(f"{path}: expected a mapping with a 'facts' list")

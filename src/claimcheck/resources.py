@@ -22,6 +22,10 @@ def models_dir() -> Path:
     return _PACKAGE / "models"
 
 
+class DataFileError(ValueError):
+    """A data file that is not valid YAML (callers need not import yaml, which most runs never load)."""
+
+
 def load_yaml(path: Path):
     """Parse a YAML data file (libyaml's safe loader), through a per-user JSON cache of the result.
 
@@ -43,7 +47,10 @@ def load_yaml(path: Path):
     import yaml
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    data = yaml.load(raw.decode("utf-8"), Loader=loader)  # noqa: S506 - a safe loader
+    try:
+        data = yaml.load(raw.decode("utf-8"), Loader=loader)  # noqa: S506 - a safe loader
+    except yaml.YAMLError as exc:
+        raise DataFileError(str(exc)) from exc
     if cached is not None:
         try:
             text = json.dumps(data, ensure_ascii=False, default=_date_tag)

@@ -13,12 +13,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from claimcheck.errors import RuleError
 from claimcheck.model import CATEGORIES, SEVERITIES, Hit, Sentence
 from claimcheck.prefilter import ANALYSIS_VERSION as PREFILTER_ANALYSIS
-from claimcheck.resources import cached_json, load_yaml, rules_dir
+from claimcheck.resources import DataFileError, cached_json, load_yaml, rules_dir
 
 LANGS = ("en", "zh")
 _MACRO = re.compile(r"\{([A-Z][A-Z0-9_]*)\}")
@@ -285,7 +283,7 @@ class RuleSet:
 def _read_yaml(path: Path) -> dict:
     try:
         data = load_yaml(path)
-    except (OSError, yaml.YAMLError) as exc:
+    except (OSError, DataFileError) as exc:
         raise RuleError(f"cannot read {path}: {exc}") from exc
     if not isinstance(data, dict):
         raise RuleError(f"{path}: expected a mapping at the top level")

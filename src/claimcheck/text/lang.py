@@ -12,23 +12,11 @@ _EN_STOPWORDS = frozenset(
 _WORD = re.compile(r"[a-z]+")
 
 
-_HAN = re.compile("[\u4e00-\u9fff\u3400-\u4dbf\uf900-\ufaff]")
-_KANA = re.compile("[\u3040-\u30ff]")
-_HANGUL = re.compile("[\uac00-\ud7af\u1100-\u11ff]")
-_LATIN = re.compile("[a-z]")
-_ALPHA = re.compile(r"[^\W\d_]")
-
-
-def _count(pattern: re.Pattern[str], text: str) -> int:
-    """How many characters match a one-character class (a C-level substitution, no match objects)."""
-    return len(text) - len(pattern.sub("", text))
-
-
 _ASCII_LOWER = bytes(range(ord("a"), ord("z") + 1))
 _ASCII_UPPER = bytes(range(ord("A"), ord("Z") + 1))
-_HAN_RUN = re.compile("[\u4e00-\u9fff\u3400-\u4dbf\uf900-\ufaff]+")
+# The only regex over Han characters here: each character class that spans them costs milliseconds to
+# compile, at every start.
 _ASCII_OR_HAN_RUN = re.compile("[\x00-\x7f\u4e00-\u9fff\u3400-\u4dbf\uf900-\ufaff]+")
-_KANA_OR_HANGUL = re.compile("[\u3040-\u30ff\uac00-\ud7af\u1100-\u11ff]")
 
 
 def _ascii_letters(data: bytes, letters: bytes) -> int:
@@ -48,13 +36,20 @@ def detect_language(text: str) -> str:
     else:
         data = text.encode("utf-8")  # multi-byte UTF-8 never uses ASCII bytes
         latin = _ascii_letters(data, _ASCII_LOWER)
-        han = len(text) - len(_HAN_RUN.sub("", text))
         rest = _ASCII_OR_HAN_RUN.sub("", text)  # usually a few punctuation marks: look at them one by one
+        han = len(text) - len(text.encode("ascii", "ignore")) - len(rest)
         # [^\W\d_] in Python's re: a character that isalnum() but not isdecimal() (the underscore is ASCII).
-        alpha = latin + _ascii_letters(data, _ASCII_UPPER) + han + sum(1 for c in rest if c.isalnum() and not c.isdecimal())
+        other = kana = hangul = 0
+        for c in rest:
+            if c.isalnum() and not c.isdecimal():
+                other += 1
+            if "\u3040" <= c <= "\u30ff":
+                kana += 1
+            elif "\uac00" <= c <= "\ud7af" or "\u1100" <= c <= "\u11ff":
+                hangul += 1
+        alpha = latin + _ascii_letters(data, _ASCII_UPPER) + han + other
         if alpha == 0:
             return "none"
-        kana, hangul = (_count(p, rest) for p in (_KANA, _HANGUL)) if _KANA_OR_HANGUL.search(rest) else (0, 0)
     other_alpha = alpha - han - kana - hangul - latin
     if kana > max(2, han // 10) or hangul > han:
         return "other"

@@ -33,7 +33,7 @@ _DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u221
 _DASH_RE = re.compile("[\u2010-\u2015\u2212\ufe58\ufe63]")  # str.translate is slow on non-ASCII text: test first
 
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_HAN = re.compile(f"[{_CJK}]")
+_HAN = re.compile(f"[{_CJK}]+")  # runs: for finding Han text and collecting it (see script_of)
 _ASCII_DROP = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 # Characters that need the careful per-character path: controls, invisibles, surrogates, private use.
 _SLOW = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\xad\u034f\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb\ud800-\udfff\ue000-\uf8ff]")
@@ -194,12 +194,9 @@ def t2s(text: str) -> str:
     return _t2s().convert(text)
 
 
-_NOT_CJK = re.compile(f"[^{_CJK}]+")
-
-
 def script_of(text: str) -> str:
     """'Hant' when OpenCC changes a noticeable share of the Han characters, else 'Hans'."""
-    sample = _NOT_CJK.sub("", text)[:4000]
+    sample = "".join(_HAN.findall(text))[:4000]
     if not sample:
         return ""
     changed = sum(map(str.__ne__, sample, _t2s().convert(sample)))  # map stops at the shorter string
