@@ -75,13 +75,37 @@ def test_analysis_is_cached_and_reused(tmp_path, cache, monkeypatch):
     assert item._compiled is not None and pattern._compiled is None  # the prefilter runs items, not the whole
 
 
-def test_an_edited_pack_gets_a_fresh_analysis(tmp_path, cache):
-    RuleSet.load(_folder(tmp_path, "cure stroke"))
-    old = list(cache.glob("rules-*.json"))
-    rules = RuleSet.load(_folder(tmp_path, "heal stroke"))
-    new = list(cache.glob("rules-*.json"))
-    assert len(new) == 1 and new != old  # the stale file is removed
+def test_an_edited_pack_gets_a_fresh_analysis(tmp_path, cache, monkeypatch):
+    import os
+    import time
+
+    from claimcheck.resources import KEEP_VERSIONS
+
+    made: list = []  # cache files in the order the versions were first loaded
+
+    def load(word: str) -> RuleSet:
+        rules = RuleSet.load(_folder(tmp_path, f"{word} stroke"))
+        made.extend(p for p in cache.glob("rules-*.json") if p not in made)
+        for age, path in enumerate(reversed(made)):  # the newest youngest, a second apart
+            if path.exists():
+                os.utime(path, (time.time() - age, time.time() - age))
+        return rules
+
+    load("cure")
+    rules = load("heal")
     assert rules.requirements(rules.by_id["demo.cure"].patterns["en"].pattern) == [[{"heal stroke"}]]
+    assert len(list(cache.glob("rules-*.json"))) == 2  # the earlier version stays (another checkout may use it)
+    for word in ["mend", "fix", "undo", "end"]:
+        load(word)
+    assert len(list(cache.glob("rules-*.json"))) == KEEP_VERSIONS  # but not forever: the oldest go
+    assert [p.exists() for p in made] == [False] * (len(made) - KEEP_VERSIONS) + [True] * KEEP_VERSIONS
+
+    def no_parsing(pattern):
+        raise AssertionError("a kept version must be reused")
+
+    RuleSet.load(_folder(tmp_path, "undo stroke"))  # a version still kept: read, not recomputed
+    monkeypatch.setattr(prefilter, "requirements", no_parsing)
+    RuleSet.load(_folder(tmp_path, "end stroke"))
 
 
 def test_a_corrupt_cache_is_rebuilt(tmp_path, cache):
@@ -131,7 +155,8 @@ def test_an_edited_yaml_file_is_parsed_again(tmp_path, cache):
     path.write_text("as_of: 2026-07-01\nitems: [c]\n", encoding="utf-8")
     second = load_yaml(path)
     assert str(first["as_of"]) == "2026-06-30" and second == {"as_of": __import__("datetime").date(2026, 7, 1), "items": ["c"]}
-    assert len(list(cache.glob("yaml-data-*.json"))) == 1
+    assert len(list(cache.glob("yaml-data-*.json"))) == 2  # each version's cache (a few are kept)
+    assert load_yaml(path) == second
 
 
 def test_a_bad_cue_pattern_fails_at_load_time_even_with_caches(tmp_path, cache):

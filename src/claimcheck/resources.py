@@ -41,7 +41,9 @@ def load_yaml(path: Path):
     cached = folder / f"{prefix}{hashlib.sha256(raw).hexdigest()[:32]}.json" if folder else None
     if cached is not None:
         try:
-            return json.loads(cached.read_text(encoding="utf-8"), object_hook=_undate)
+            data = json.loads(cached.read_text(encoding="utf-8"), object_hook=_undate)
+            _touch(cached)
+            return data
         except (OSError, ValueError):
             pass
     import yaml
@@ -56,10 +58,8 @@ def load_yaml(path: Path):
             text = json.dumps(data, ensure_ascii=False, default=_date_tag)
         except (TypeError, ValueError):  # a type JSON cannot hold: no cache for this file
             return data
-        for old in cached.parent.glob(f"{prefix}*.json"):  # an earlier version of this file
-            if old != cached:
-                old.unlink(missing_ok=True)
         write_atomic(cached, text.encode("utf-8"))
+        _evict(cached, prefix)
     return data
 
 
@@ -104,7 +104,8 @@ def cache_dir() -> Path | None:
 
 def cached_json(kind: str, sources: list[str], compute, valid=lambda data: isinstance(data, dict)):
     """`compute()` (JSON-able), cached per user under `kind`, keyed by the exact `sources` and the Python
-    version; older files of the same kind are removed. If `compute` raises, nothing is cached."""
+    version; of the other files of the same kind only the most recently used are kept (KEEP_VERSIONS in
+    all). If `compute` raises, nothing is cached."""
     import hashlib
     import json
     import sys
@@ -116,16 +117,39 @@ def cached_json(kind: str, sources: list[str], compute, valid=lambda data: isins
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
             if valid(data):
+                _touch(path)
                 return data
         except (OSError, ValueError):
             pass
     data = compute()
     if path is not None:
-        for old in path.parent.glob(f"{kind}-*.json"):
-            if old != path:
-                old.unlink(missing_ok=True)
         write_atomic(path, json.dumps(data, ensure_ascii=False).encode("utf-8"))
+        _evict(path, f"{kind}-")
     return data
+
+
+KEEP_VERSIONS = 3  # cache files kept per kind: two checkouts or versions side by side do not evict each other
+
+
+def _touch(path: Path) -> None:
+    """Mark a cache file as just used (its age decides eviction); best effort."""
+    import os
+
+    try:
+        os.utime(path)
+    except OSError:
+        pass
+
+
+def _evict(current: Path, prefix: str) -> None:
+    """Remove all but the KEEP_VERSIONS most recently used files of one kind (`current` among them)."""
+    try:
+        others = [p for p in current.parent.glob(f"{prefix}*.json") if p != current]
+        others.sort(key=lambda p: p.stat().st_mtime, reverse=True)
+    except OSError:
+        return
+    for old in others[KEEP_VERSIONS - 1 :]:
+        old.unlink(missing_ok=True)
 
 
 def write_atomic(path: Path, data: bytes) -> bool:
