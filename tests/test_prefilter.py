@@ -239,6 +239,8 @@ def test_gated_cue_and_lexicon_patterns_equal_their_plain_regexes(checker):
         (r"(?:fda|ema) approved", None),  # already anchored
         (r"(?:\w+ fda|\w+ ema) approved", None),  # no part would be anchored
         (r"(?:[^|)(]+x|fda|a\|b\w)y", [r"(?:[^|)(]+x)y", r"(?:fda|a\|b\w)y"]),  # bars in classes and escapes are not splits
+        (r"(?:(\w+) x|(fda))\1", None),  # group numbers would change in the parts
+        (r"(?:(?P<a>\w+) x|fda)(?P=a)", None),
     ],
 )
 def test_anchored_parts(pattern, expected):

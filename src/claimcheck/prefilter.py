@@ -20,7 +20,7 @@ except ImportError:  # pragma: no cover - older Pythons
     import sre_parse  # type: ignore[no-redef]
 
 _MAX_CLASS = 12
-ANALYSIS_VERSION = 8  # of the literal analyses below; cached per user, so a change must bump it
+ANALYSIS_VERSION = 9  # of the literal analyses below; cached per user, so a change must bump it
 
 
 _CASELESS = re.compile(r"\(\?[aLmsux]*i")  # an inline (?i): literals would no longer be exact
@@ -178,8 +178,8 @@ def anchored_parts(pattern: str, *, ascii: bool = False) -> list[str] | None:
     `(?:\\bfda\\b|...|(?:\\w+ )?government|...)R` becomes three parts, two of them searched only where
     their literals start. Used on rule items, whose alternation `alternation_finditer` reproduces.
     """
-    if prefix_literals(pattern, ascii=ascii) is not None:
-        return None
+    if prefix_literals(pattern, ascii=ascii) is not None or _GROUP_REFERENCE.search(pattern):
+        return None  # (group numbers would change in the parts)
     split = _leading_alternatives(pattern)
     if split is None:
         return None
@@ -193,10 +193,17 @@ def anchored_parts(pattern: str, *, ascii: bool = False) -> list[str] | None:
             runs.append((anchored, [alt]))
     if len(runs) < 2:
         return None
-    return [f"(?:{'|'.join(alts)}){rest}" for _, alts in runs]
+    parts = [f"(?:{'|'.join(alts)}){rest}" for _, alts in runs]
+    try:
+        for part in parts:
+            re.compile(part, re.ASCII if ascii else 0)
+    except re.error:
+        return None
+    return parts
 
 
 _QUANTIFIERS = ("*", "+", "?", "{")
+_GROUP_REFERENCE = re.compile(r"\\[1-9]|\(\?P=|\(\?\(")  # backreferences and conditionals
 
 
 def _leading_alternatives(pattern: str) -> tuple[list[str], str] | None:
