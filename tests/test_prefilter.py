@@ -279,3 +279,14 @@ def test_split_rule_items_match_exactly_as_the_items_they_replace(checker):
             assert [m.span() for m in alternation_finditer(parts, text)] == expected, (item[:60], text)
             hits += bool(expected)
     assert hits > 50
+
+
+def test_a_case_blind_gated_pattern_is_not_filtered_by_exact_literals():
+    import re
+
+    from claimcheck.prefilter import GatedPattern
+
+    for anchor in (True, False):
+        gated = GatedPattern(r"\bfda approved\b", re.ASCII | re.IGNORECASE, anchor=anchor)
+        assert gated.search("it is FDA Approved") is not None
+        assert [m.span() for m in gated.finditer("FDA approved, fda APPROVED")] == [(0, 12), (14, 26)]

@@ -592,6 +592,8 @@ class GatedPattern:
         if self._literals is None:
             self._literals = analyse_literals(self.pattern, ascii=bool(self._flags & re.ASCII))
         prefix, required = self._literals
+        if self._flags & re.IGNORECASE:  # literals are exact: no filter for a case-blind pattern
+            prefix = required = None
         if not self._anchor:
             prefix = None
         self._starts = _automaton(prefix) if prefix else False
