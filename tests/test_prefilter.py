@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from claimcheck.prefilter import Prefilter, has_anchor, prefix_literals, required_literals, requirements, search_at
+from claimcheck.literals import has_anchor, prefix_literals, required_literals, requirements
+from claimcheck.prefilter import Prefilter, search_at
 from testpaths import DATA, EXAMPLES, ROOT
 
 
@@ -244,7 +245,7 @@ def test_gated_cue_and_lexicon_patterns_equal_their_plain_regexes(checker):
     ],
 )
 def test_anchored_parts(pattern, expected):
-    from claimcheck.prefilter import anchored_parts
+    from claimcheck.literals import anchored_parts
 
     assert anchored_parts(pattern) == expected
 

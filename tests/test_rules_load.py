@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from claimcheck import prefilter
+from claimcheck import literals
 from claimcheck.errors import RuleError
 from claimcheck.prefilter import Prefilter
 from claimcheck.resources import rules_dir
@@ -63,8 +63,8 @@ def test_analysis_is_cached_and_reused(tmp_path, cache, monkeypatch):
     def no_parsing(pattern):
         raise AssertionError("a cached analysis must not parse patterns again")
 
-    monkeypatch.setattr(prefilter, "requirements", no_parsing)
-    monkeypatch.setattr(prefilter, "has_anchor", no_parsing)
+    monkeypatch.setattr(literals, "requirements", no_parsing)
+    monkeypatch.setattr(literals, "has_anchor", no_parsing)
     second = RuleSet.load(folder)
     pattern = second.by_id["demo.cure"].patterns["en"]
     (item,) = second.by_id["demo.cure"].items["en"]
@@ -104,7 +104,7 @@ def test_an_edited_pack_gets_a_fresh_analysis(tmp_path, cache, monkeypatch):
         raise AssertionError("a kept version must be reused")
 
     RuleSet.load(_folder(tmp_path, "undo stroke"))  # a version still kept: read, not recomputed
-    monkeypatch.setattr(prefilter, "requirements", no_parsing)
+    monkeypatch.setattr(literals, "requirements", no_parsing)
     RuleSet.load(_folder(tmp_path, "end stroke"))
 
 

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from claimcheck.errors import RuleError
-from claimcheck.prefilter import GatedPattern, cached_literal_analysis
+from claimcheck.literals import cached_literal_analysis
+from claimcheck.prefilter import GatedPattern
 from claimcheck.resources import DataFileError, load_yaml, rules_dir
 
 CLAUSE_SPLIT = re.compile(r"[,，、:：()（）\[\]【】\"“”]")

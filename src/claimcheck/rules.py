@@ -14,8 +14,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from claimcheck.errors import RuleError
+from claimcheck.literals import ANALYSIS_VERSION as LITERALS_ANALYSIS
 from claimcheck.model import CATEGORIES, SEVERITIES, Hit, Sentence
-from claimcheck.prefilter import ANALYSIS_VERSION as PREFILTER_ANALYSIS
 from claimcheck.resources import DataFileError, cached_json, load_yaml, rules_dir
 
 LANGS = ("en", "zh")
@@ -202,7 +202,7 @@ class RuleSet:
         self._rank = {r.id: n for n, r in enumerate(rules)}
         self._by_lang = {lang: [r for r in rules if lang in r.patterns] for lang in LANGS}
         self._literals = analysis if analysis is not None else _analyse(rules)
-        for rule in rules:  # items split by the analysis (see prefilter.anchored_parts) become their parts
+        for rule in rules:  # items split by the analysis (see literals.anchored_parts) become their parts
             for lang, group in rule.items.items():
                 if any(self._literals.get("|" + item.pattern) for item in group):
                     rule.items[lang] = tuple(
@@ -210,10 +210,10 @@ class RuleSet:
                     )
 
     def prefix(self, pattern: str) -> set[str] | None:
-        """Literals every match of a rule pattern item starts with (see prefilter.prefix_literals)."""
+        """Literals every match of a rule pattern item starts with (see literals.prefix_literals)."""
         key = "^" + pattern
         if key not in self._literals:
-            from claimcheck.prefilter import prefix_literals
+            from claimcheck.literals import prefix_literals
 
             found = prefix_literals(pattern, ascii=FLAGS == re.ASCII)
             self._literals[key] = sorted(found) if found else None
@@ -221,9 +221,9 @@ class RuleSet:
         return set(found) if found else None
 
     def requirements(self, pattern: str):
-        """The literal sets a match of a rule pattern needs, per alternative (see prefilter.requirements)."""
+        """The literal sets a match of a rule pattern needs, per alternative (see literals.requirements)."""
         if pattern not in self._literals:
-            from claimcheck.prefilter import requirements
+            from claimcheck.literals import requirements
 
             self._literals[pattern] = _as_lists(requirements(pattern))
         found = self._literals[pattern]
@@ -383,7 +383,7 @@ def _analyse(rules: list[Rule]) -> dict[str, list | None]:
 
     def compute() -> dict[str, list]:
         """Stored by position in `patterns` (the texts are the cache key already: not repeated as keys)."""
-        from claimcheck.prefilter import anchored_parts, has_anchor
+        from claimcheck.literals import anchored_parts, has_anchor
 
         reqs, prefixes, splits = [], [], []
         for pattern in patterns:
@@ -407,7 +407,7 @@ def _analyse(rules: list[Rule]) -> dict[str, list | None]:
 
     items = set(item_patterns)
     data = cached_json(
-        "rules", [str(PREFILTER_ANALYSIS), *patterns], compute, lambda d: isinstance(d, dict) and len(d.get("prefixes", ())) == len(patterns)
+        "rules", [str(LITERALS_ANALYSIS), *patterns], compute, lambda d: isinstance(d, dict) and len(d.get("prefixes", ())) == len(patterns)
     )
     found: dict[str, list | None] = {}
     for pattern, req, prefix in zip(patterns, data["requirements"], data["prefixes"], strict=True):
@@ -426,13 +426,13 @@ def _analyse(rules: list[Rule]) -> dict[str, list | None]:
 
 
 def _requirements_of(pattern: str) -> list | None:
-    from claimcheck.prefilter import requirements
+    from claimcheck.literals import requirements
 
     return _as_lists(requirements(pattern))
 
 
 def _prefix_of(pattern: str) -> list[str] | None:
-    from claimcheck.prefilter import prefix_literals
+    from claimcheck.literals import prefix_literals
 
     prefix = prefix_literals(pattern, ascii=FLAGS == re.ASCII)
     return sorted(prefix) if prefix else None
