@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from claimcheck.literals import has_anchor, prefix_literals, required_literals, requirements
 from claimcheck.prefilter import Prefilter, search_at
-from testpaths import DATA, EXAMPLES, ROOT
+from testpaths import DATA, EXAMPLES, corpus_texts, example_lines
 
 
 @pytest.fixture(scope="module")
@@ -23,12 +21,7 @@ def _sig(report):
 
 
 def test_identical_on_the_labeled_corpus(checker, unfiltered):
-    texts = [
-        json.loads(line)["text"]
-        for path in sorted((ROOT / "corpora" / "sentences").glob("*.jsonl"))
-        for line in path.read_text(encoding="utf-8").splitlines()
-        if line.strip()
-    ]
+    texts = corpus_texts()
     assert len(texts) > 1000
     diffs = [t for t in texts if _sig(checker.check_text(t)) != _sig(unfiltered.check_text(t))]
     assert not diffs, diffs[:5]
@@ -116,12 +109,12 @@ def test_a_pattern_is_a_candidate_only_when_one_alternative_has_all_its_literals
 def test_alternation_from_parts_equals_the_regex(text):
     import re
 
-    from claimcheck.rules import LazyPattern, alternation_finditer
+    from claimcheck.rules import LazyPattern, alternation_matches
 
     parts = ["cure stroke", r"(?<!stem )cells? cure", r"stem cells? (?:cure|heal)\w*", r"\bcure\b", "heal stroke", "cured? strokes?"]
     joined = re.compile("|".join(f"(?:{p})" for p in parts), re.ASCII)
     expected = [m.span() for m in joined.finditer(text)]
-    got = [m.span() for m in alternation_finditer([LazyPattern(p) for p in parts], text)]
+    got = [m.span() for m in alternation_matches([LazyPattern(p) for p in parts], text)]
     assert got == expected
 
 
@@ -204,12 +197,7 @@ def test_gated_cue_and_lexicon_patterns_equal_their_plain_regexes(checker):
     """Every cue and lexicon pattern, on every corpus sentence and slices of it: same matches."""
     from claimcheck.prefilter import GatedPattern
 
-    texts = [
-        json.loads(line)["text"].lower()
-        for path in sorted((ROOT / "corpora" / "sentences").glob("*.jsonl"))
-        for line in path.read_text(encoding="utf-8").splitlines()
-        if line.strip()
-    ]
+    texts = [t.lower() for t in corpus_texts()]
     gated = [getattr(cues, name) for cues in checker.decider.cues.values() for name in cues.__dataclass_fields__]
     gated += [checker.rules.lexicon.pattern(name) for name in checker.rules.lexicon.terms]
     assert all(isinstance(g, GatedPattern) for g in gated)
@@ -251,11 +239,11 @@ def test_anchored_parts(pattern, expected):
 
 
 def test_split_rule_items_match_exactly_as_the_items_they_replace(checker):
-    """Items the analysis split into parts: `alternation_finditer` of the parts equals `finditer` of the
+    """Items the analysis split into parts: `alternation_matches` of the parts equals `finditer` of the
     original item, on every corpus sentence and example line."""
     import re
 
-    from claimcheck.rules import FLAGS, LazyPattern, alternation_finditer
+    from claimcheck.rules import FLAGS, LazyPattern, alternation_matches
     from claimcheck.text.normalize import fold
 
     rules = checker.rules
@@ -265,19 +253,14 @@ def test_split_rule_items_match_exactly_as_the_items_they_replace(checker):
             split[key[1:]] = [LazyPattern(p) for p in parts]
     assert len(split) >= 4  # the regulator lists, price and patient-story items
     assert any(len(parts) >= 3 for parts in split.values())
-    texts = [
-        fold(json.loads(line)["text"]).text
-        for path in sorted((ROOT / "corpora" / "sentences").glob("*.jsonl"))
-        for line in path.read_text(encoding="utf-8").splitlines()
-        if line.strip()
-    ]
-    texts += [fold(line).text for p in sorted(EXAMPLES.glob("*.txt")) for line in p.read_text(encoding="utf-8").splitlines() if line.strip()]
+    texts = [fold(t).text for t in corpus_texts()]
+    texts += [fold(line).text for line in example_lines()]
     hits = 0
     for item, parts in split.items():
         regex = re.compile(item, FLAGS)
         for text in texts:
             expected = [m.span() for m in regex.finditer(text)]
-            assert [m.span() for m in alternation_finditer(parts, text)] == expected, (item[:60], text)
+            assert [m.span() for m in alternation_matches(parts, text)] == expected, (item[:60], text)
             hits += bool(expected)
     assert hits > 50
 

@@ -171,7 +171,7 @@ def anchored_parts(pattern: str, *, ascii: bool = False) -> list[str] | None:
     order), so a leading group's alternatives can be split off, provided the group is not quantified.
     Runs of consecutive alternatives that all have (or all lack) prefix literals stay together:
     `(?:\\bfda\\b|...|(?:\\w+ )?government|...)R` becomes three parts, two of them searched only where
-    their literals start. Used on rule items, whose alternation `alternation_finditer` reproduces.
+    their literals start. Used on rule items, whose alternation `alternation_matches` reproduces.
     """
     if prefix_literals(pattern, ascii=ascii) is not None or _GROUP_REFERENCE.search(pattern):
         return None  # (group numbers would change in the parts)

@@ -60,7 +60,6 @@ class Prefilter:
         self._prefix_words = [tuple(sorted(lits)) if lits else None for lits in prefixes]
         self._prefix_autos: dict[int, object] = {}
         self._anchored = frozenset(i for i, words in enumerate(self._prefix_words) if words is not None)
-        self._size = [len(getattr(p, "pattern", "")) for p in patterns]  # a rough cost of trying a pattern
         rank: dict[str, int] = {}
         for owner in owners:
             if owner is not None:
@@ -138,11 +137,10 @@ class Prefilter:
     def _keep(self, text: str, lang: str | None = None) -> bool:
         """Whether some rule pattern (of language `lang`, if given) matches `text`."""
         chosen, at = self.scan(text, None if lang is None else (lang, None))
-        # Anchored patterns first, shortest first: they cost a few `match` calls, so `any` usually stops
-        # early and cheaply.
-        anchored = sorted(chosen & self._anchored, key=self._size.__getitem__)
+        # Anchored patterns first: they cost a few `match` calls, so `any` usually stops early and cheaply.
+        anchored = chosen & self._anchored
         patterns = self.patterns
-        return any(search_at(patterns[i], at.get(i), text) is not None for i in (*anchored, *(chosen.difference(anchored))))
+        return any(search_at(patterns[i], at.get(i), text) is not None for i in (*anchored, *(chosen - anchored)))
 
     def candidate_rules(self, text: str, lang: str) -> dict[str, list[tuple[int, list[int] | None]]]:
         """Rules whose `lang` patterns could match `text` (a superset of those that do), in rule order, each
@@ -207,9 +205,6 @@ class _Starts:
     def __init__(self, prefilter: Prefilter, text: str) -> None:
         self._words, self._autos, self._text = prefilter._prefix_words, prefilter._prefix_autos, text
         self._done: dict[int, list[int]] = {}
-
-    def __contains__(self, i: int) -> bool:
-        return self._words[i] is not None
 
     def get(self, i: int) -> list[int] | None:
         """Ascending positions where one of pattern i's prefix literals starts. (str.find, in C, beats a

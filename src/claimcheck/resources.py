@@ -30,37 +30,20 @@ def load_yaml(path: Path):
     """Parse a YAML data file (libyaml's safe loader), through a per-user JSON cache of the result.
 
     JSON parses several times faster than YAML, which matters for a one-off check's start-up. The cache is
-    keyed by the file's exact bytes; dates, the only YAML type JSON lacks, are tagged and restored.
+    keyed by the file's exact text; dates, the only YAML type JSON lacks, are tagged and restored.
     """
-    import hashlib
-    import json
+    text = path.read_bytes().decode("utf-8")
 
-    raw = path.read_bytes()
-    folder = cache_dir()
-    prefix = f"yaml-{path.stem}-"
-    cached = folder / f"{prefix}{hashlib.sha256(raw).hexdigest()[:32]}.json" if folder else None
-    if cached is not None:
-        try:
-            data = json.loads(cached.read_text(encoding="utf-8"), object_hook=_undate)
-            _touch(cached)
-            return data
-        except (OSError, ValueError):
-            pass
-    import yaml
+    def parse():
+        import yaml
 
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    try:
-        data = yaml.load(raw.decode("utf-8"), Loader=loader)  # noqa: S506 - a safe loader
-    except yaml.YAMLError as exc:
-        raise DataFileError(str(exc)) from exc
-    if cached is not None:
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
         try:
-            text = json.dumps(data, ensure_ascii=False, default=_date_tag)
-        except (TypeError, ValueError):  # a type JSON cannot hold: no cache for this file
-            return data
-        write_atomic(cached, text.encode("utf-8"))
-        _evict(cached, prefix)
-    return data
+            return yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader
+        except yaml.YAMLError as exc:
+            raise DataFileError(str(exc)) from exc
+
+    return cached_json(f"yaml-{path.stem}", [text], parse, lambda data: True, encode=_date_tag, decode=_undate)
 
 
 def _date_tag(value: object) -> dict[str, str]:
@@ -102,10 +85,11 @@ def cache_dir() -> Path | None:
     return folder if os.access(folder, os.W_OK | os.R_OK) else None
 
 
-def cached_json(kind: str, sources: list[str], compute, valid=lambda data: isinstance(data, dict)):
-    """`compute()` (JSON-able), cached per user under `kind`, keyed by the exact `sources` and the Python
+def cached_json(kind: str, sources: list[str], compute, valid=lambda data: isinstance(data, dict), *, encode=None, decode=None):
+    """`compute()`, cached per user under `kind` as JSON, keyed by the exact `sources` and the Python
     version; of the other files of the same kind only the most recently used are kept (KEEP_VERSIONS in
-    all). If `compute` raises, nothing is cached."""
+    all). `encode`/`decode` are json's `default`/`object_hook` for other types. If `compute` raises, or
+    its result cannot be written as JSON, nothing is cached."""
     import hashlib
     import json
     import sys
@@ -115,7 +99,7 @@ def cached_json(kind: str, sources: list[str], compute, valid=lambda data: isins
     path = folder / f"{kind}-{key}.json" if folder else None
     if path is not None:
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            data = json.loads(path.read_text(encoding="utf-8"), object_hook=decode)
             if valid(data):
                 _touch(path)
                 return data
@@ -123,7 +107,11 @@ def cached_json(kind: str, sources: list[str], compute, valid=lambda data: isins
             pass
     data = compute()
     if path is not None:
-        write_atomic(path, json.dumps(data, ensure_ascii=False).encode("utf-8"))
+        try:
+            encoded = json.dumps(data, ensure_ascii=False, default=encode).encode("utf-8")
+        except (TypeError, ValueError):  # a type JSON cannot hold: no cache
+            return data
+        write_atomic(path, encoded)
         _evict(path, f"{kind}-")
     return data
 

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from claimcheck import literals
 from claimcheck.errors import RuleError
-from claimcheck.literals import ANALYSIS_VERSION as LITERALS_ANALYSIS
 from claimcheck.model import CATEGORIES, SEVERITIES, Hit, Sentence
 from claimcheck.resources import DataFileError, cached_json, load_yaml, rules_dir
 
@@ -95,20 +95,9 @@ class Rule:
         if alternatives is None:
             pattern = self.patterns.get(lang)
             found = list(pattern.finditer(norm)) if pattern is not None else []
-        elif len(alternatives) == 1:  # one item: its own matches, each resuming where the last one ended
-            k, at = alternatives[0]
-            regex = self.items[lang][k].compiled
-            if at is None:
-                found = list(regex.finditer(norm))  # items never match empty, so this is the same scan
-            else:
-                found, end, match = [], 0, regex.match
-                for start in at:
-                    if start >= end and (m := match(norm, start)) is not None:
-                        found.append(m)
-                        end = m.end()
         else:
             items = self.items[lang]
-            found = list(alternation_finditer([items[k] for k, _ in alternatives], norm, [at for _, at in alternatives]))
+            found = alternation_matches([items[k] for k, _ in alternatives], norm, [at for _, at in alternatives])
         if found:
             excluded = self.exclude.get(lang)  # checked only once the rule matches: most never do
             if excluded is not None and excluded.search(norm):
@@ -116,23 +105,27 @@ class Rule:
         return found
 
 
-def alternation_finditer(
+def alternation_matches(
     patterns: Sequence[LazyPattern], text: str, starts: Sequence[list[int] | None] | None = None
-) -> Iterator[re.Match[str]]:
-    """`re.finditer` of `(?:p0)|(?:p1)|...` computed from the parts: at each step the leftmost match wins,
-    the earliest part on a tie (as the regex engine tries alternatives in order). Parts never match empty
-    (each needs a literal), so the scan simply resumes at the end of the previous match. `starts` gives,
-    per part, the only positions its matches can begin at (None: anywhere)."""
+) -> list[re.Match[str]]:
+    """The matches `re.finditer` of `(?:p0)|(?:p1)|...` gives, computed from the parts: at each step the
+    leftmost match wins, the earliest part on a tie (as the regex engine tries alternatives in order). Parts
+    never match empty (each needs a literal), so the scan simply resumes at the end of the previous match.
+    `starts` gives, per part, the only positions its matches can begin at (None: anywhere)."""
     from claimcheck.prefilter import search_at
 
     starts = starts or [None] * len(patterns)
-    if len(patterns) == 1:  # one part: its own matches, each search resuming where the last match ended
-        pattern, at = patterns[0], starts[0]
-        m = search_at(pattern, at, text)
-        while m is not None:
-            yield m
-            m = search_at(pattern, at, text, m.end())
-        return
+    if len(patterns) == 1:  # one part: its own matches (the common case, kept cheap)
+        regex, at = patterns[0].compiled, starts[0]
+        if at is None:
+            return list(regex.finditer(text))
+        found, end, match = [], 0, regex.match
+        for start in at:
+            if start >= end and (m := match(text, start)) is not None:
+                found.append(m)
+                end = m.end()
+        return found
+    out: list[re.Match[str]] = []
     found = [search_at(p, at, text) for p, at in zip(patterns, starts, strict=True)]
     while True:
         best = None
@@ -140,8 +133,8 @@ def alternation_finditer(
             if m is not None and (best is None or m.start() < best.start()):
                 best = m
         if best is None:
-            return
-        yield best
+            return out
+        out.append(best)
         pos = best.end()
         for k, m in enumerate(found):
             if m is not None and m.start() < pos:
@@ -213,19 +206,14 @@ class RuleSet:
         """Literals every match of a rule pattern item starts with (see literals.prefix_literals)."""
         key = "^" + pattern
         if key not in self._literals:
-            from claimcheck.literals import prefix_literals
-
-            found = prefix_literals(pattern, ascii=FLAGS == re.ASCII)
-            self._literals[key] = sorted(found) if found else None
+            self._literals[key] = _prefix_of(pattern)
         found = self._literals[key]
         return set(found) if found else None
 
     def requirements(self, pattern: str):
         """The literal sets a match of a rule pattern needs, per alternative (see literals.requirements)."""
         if pattern not in self._literals:
-            from claimcheck.literals import requirements
-
-            self._literals[pattern] = _as_lists(requirements(pattern))
+            self._literals[pattern] = _requirements_of(pattern)
         found = self._literals[pattern]
         return [[set(lits) for lits in conj] for conj in found] if found is not None else None
 
@@ -383,14 +371,12 @@ def _analyse(rules: list[Rule]) -> dict[str, list | None]:
 
     def compute() -> dict[str, list]:
         """Stored by position in `patterns` (the texts are the cache key already: not repeated as keys)."""
-        from claimcheck.literals import anchored_parts, has_anchor
-
         reqs, prefixes, splits = [], [], []
         for pattern in patterns:
             where = _WHERE.get(pattern, "a rule")
             try:
                 compiled[pattern] = re.compile(pattern, FLAGS)
-                anchored = has_anchor(pattern)
+                anchored = literals.has_anchor(pattern)
             except re.error as exc:
                 raise RuleError(f"{where}: bad pattern: {exc}") from exc
             if anchored:
@@ -398,7 +384,7 @@ def _analyse(rules: list[Rule]) -> dict[str, list | None]:
             reqs.append(_requirements_of(pattern))
             prefixes.append(_prefix_of(pattern))
         for n, pattern in enumerate(patterns):
-            parts = anchored_parts(pattern, ascii=FLAGS == re.ASCII) if pattern in items else None
+            parts = literals.anchored_parts(pattern, ascii=FLAGS == re.ASCII) if pattern in items else None
             for part in parts or ():
                 compiled[part] = re.compile(part, FLAGS)
             if parts:
@@ -407,7 +393,7 @@ def _analyse(rules: list[Rule]) -> dict[str, list | None]:
 
     items = set(item_patterns)
     data = cached_json(
-        "rules", [str(LITERALS_ANALYSIS), *patterns], compute, lambda d: isinstance(d, dict) and len(d.get("prefixes", ())) == len(patterns)
+        "rules", [str(literals.ANALYSIS_VERSION), *patterns], compute, lambda d: isinstance(d, dict) and len(d.get("prefixes", ())) == len(patterns)
     )
     found: dict[str, list | None] = {}
     for pattern, req, prefix in zip(patterns, data["requirements"], data["prefixes"], strict=True):
@@ -426,15 +412,11 @@ def _analyse(rules: list[Rule]) -> dict[str, list | None]:
 
 
 def _requirements_of(pattern: str) -> list | None:
-    from claimcheck.literals import requirements
-
-    return _as_lists(requirements(pattern))
+    return _as_lists(literals.requirements(pattern))
 
 
 def _prefix_of(pattern: str) -> list[str] | None:
-    from claimcheck.literals import prefix_literals
-
-    prefix = prefix_literals(pattern, ascii=FLAGS == re.ASCII)
+    prefix = literals.prefix_literals(pattern, ascii=FLAGS == re.ASCII)
     return sorted(prefix) if prefix else None
 
 

@@ -3,12 +3,11 @@ equal the plain regex definitions they replace."""
 
 from __future__ import annotations
 
-import json
 import re
 
-from claimcheck.text.lang import _EN_STOPWORDS, _WORD, detect_language
+from claimcheck.text.lang import _decide, _letter_counts, detect_language
 from claimcheck.text.normalize import fold
-from testpaths import EXAMPLES, ROOT
+from testpaths import corpus_texts, example_lines
 
 _ALPHA = re.compile(r"[^\W\d_]")
 _HAN = re.compile("[\u4e00-\u9fff\u3400-\u4dbf\uf900-\ufaff]")
@@ -16,24 +15,13 @@ _KANA = re.compile("[\u3040-\u30ff]")
 _HANGUL = re.compile("[\uac00-\ud7af\u1100-\u11ff]")
 
 
+def reference_counts(text: str) -> tuple[int, int, int, int, int]:
+    """The definition: letters, a-z, Han, kana and Hangul counted by one-character regex classes."""
+    return tuple(len(p.findall(text)) for p in (_ALPHA, re.compile("[a-z]"), _HAN, _KANA, _HANGUL))  # type: ignore[return-value]
+
+
 def reference(text: str) -> str:
-    """The definition: counts by one-character regex classes."""
-    alpha = len(_ALPHA.findall(text))
-    if alpha == 0:
-        return "none"
-    han, kana, hangul = (len(p.findall(text)) for p in (_HAN, _KANA, _HANGUL))
-    latin = len(re.findall("[a-z]", text))
-    other = alpha - han - kana - hangul - latin
-    if kana > max(2, han // 10) or hangul > han:
-        return "other"
-    if han and han * 3 >= latin:
-        return "zh"
-    if latin >= other:
-        words = _WORD.findall(text)
-        if len(words) <= 4:
-            return "en" if latin > other else "other"
-        return "en" if sum(w in _EN_STOPWORDS for w in words) / len(words) >= 0.08 or han else "other"
-    return "zh" if han >= other else "other"
+    return _decide(text, *reference_counts(text))
 
 
 TRICKY = [
@@ -53,15 +41,10 @@ TRICKY = [
 
 
 def test_detect_language_equals_the_regex_definition():
-    texts = [
-        json.loads(line)["text"]
-        for path in sorted((ROOT / "corpora" / "sentences").glob("*.jsonl"))
-        for line in path.read_text(encoding="utf-8").splitlines()
-        if line.strip()
-    ]
-    texts += [p.read_text(encoding="utf-8") for p in sorted(EXAMPLES.glob("*.txt"))]
+    texts = corpus_texts() + example_lines()
     lines = [fold(line).text for text in texts for line in text.splitlines() if line.strip()]
     lines += TRICKY + [fold(t).text for t in TRICKY]
     assert len(lines) > 2000
     assert sum(not line.isascii() for line in lines) > 800  # the non-ASCII path is what changed
+    assert [_letter_counts(x) for x in lines] == [reference_counts(x) for x in lines]
     assert [detect_language(x) for x in lines] == [reference(x) for x in lines]

@@ -31,13 +31,12 @@ def test_language_per_paragraph():
 
 def test_lowercase_english_pipeline_splits_exactly_like_spacy_blank_en():
     """Dropping capitalised tokenizer exceptions (a cold start saving) cannot change case-folded text."""
-    import json
 
     import spacy
 
     from claimcheck.text import segment
     from claimcheck.text.normalize import fold
-    from testpaths import EXAMPLES, ROOT
+    from testpaths import corpus_texts, example_lines
 
     full = spacy.blank("en")
     for abbr in segment._LOWER_ABBREVIATIONS:
@@ -46,13 +45,7 @@ def test_lowercase_english_pipeline_splits_exactly_like_spacy_blank_en():
     reference = segment.Segmenter()
     reference._nlp["en"] = full
     ours = segment.Segmenter()
-    texts = [
-        json.loads(line)["text"]
-        for path in sorted((ROOT / "corpora" / "sentences").glob("*.jsonl"))
-        for line in path.read_text(encoding="utf-8").splitlines()
-        if line.strip()
-    ]
-    texts += [p.read_text(encoding="utf-8") for p in sorted(EXAMPLES.glob("*.txt"))]
+    texts = corpus_texts() + example_lines()
     texts += ["I'm sure. :) Great! Mr. Smith vs. Dr. Who? E.g. this.", "U.S. FDA-approved! No... really?! 'Quoted.' (Aside.) Next"]
     lines = [fold(line).text for text in texts for line in text.splitlines() if line.strip()]
     assert len(lines) > 2000

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from claimcheck.text.normalize import HAN_RANGES
+
 _EN_STOPWORDS = frozenset(
     "the a an and or of to in on for is are was were be been it this that with by as at from our your we you"
     " they he she his her their can will not no has have had do does did than but if so all any my i me after"
@@ -16,7 +18,7 @@ _ASCII_LOWER = bytes(range(ord("a"), ord("z") + 1))
 _ASCII_UPPER = bytes(range(ord("A"), ord("Z") + 1))
 # The only regex over Han characters here: each character class that spans them costs milliseconds to
 # compile, at every start.
-_ASCII_OR_HAN_RUN = re.compile("[\x00-\x7f\u4e00-\u9fff\u3400-\u4dbf\uf900-\ufaff]+")
+_ASCII_OR_HAN_RUN = re.compile(f"[\\x00-\\x7f{HAN_RANGES}]+")
 
 
 def _ascii_letters(data: bytes, letters: bytes) -> int:
@@ -26,30 +28,35 @@ def _ascii_letters(data: bytes, letters: bytes) -> int:
 
 def detect_language(text: str) -> str:
     """Return 'en', 'zh', 'other' or 'none' for a normalized (folded) paragraph."""
+    return _decide(text, *_letter_counts(text))
+
+
+def _letter_counts(text: str) -> tuple[int, int, int, int, int]:
+    """(letters, a-z, Han, kana, Hangul), letters as Python's re counts [^\\W\\d_]: characters that are
+    isalnum() but not isdecimal() (the underscore is ASCII)."""
     if text.isascii():  # most lines of most pages: count letters without any regex
         data = text.encode("ascii")
         latin = _ascii_letters(data, _ASCII_LOWER)
-        alpha = latin + _ascii_letters(data, _ASCII_UPPER)
-        if alpha == 0:
-            return "none"
-        han = kana = hangul = 0
-    else:
-        data = text.encode("utf-8")  # multi-byte UTF-8 never uses ASCII bytes
-        latin = _ascii_letters(data, _ASCII_LOWER)
-        rest = _ASCII_OR_HAN_RUN.sub("", text)  # usually a few punctuation marks: look at them one by one
-        han = len(text) - len(text.encode("ascii", "ignore")) - len(rest)
-        # [^\W\d_] in Python's re: a character that isalnum() but not isdecimal() (the underscore is ASCII).
-        other = kana = hangul = 0
-        for c in rest:
-            if c.isalnum() and not c.isdecimal():
-                other += 1
-            if "\u3040" <= c <= "\u30ff":
-                kana += 1
-            elif "\uac00" <= c <= "\ud7af" or "\u1100" <= c <= "\u11ff":
-                hangul += 1
-        alpha = latin + _ascii_letters(data, _ASCII_UPPER) + han + other
-        if alpha == 0:
-            return "none"
+        return latin + _ascii_letters(data, _ASCII_UPPER), latin, 0, 0, 0
+    data = text.encode("utf-8")  # multi-byte UTF-8 never uses ASCII bytes
+    latin = _ascii_letters(data, _ASCII_LOWER)
+    rest = _ASCII_OR_HAN_RUN.sub("", text)  # usually a few punctuation marks: look at them one by one
+    han = len(text) - len(text.encode("ascii", "ignore")) - len(rest)
+    other = kana = hangul = 0
+    for c in rest:
+        if c.isalnum() and not c.isdecimal():
+            other += 1
+        if "\u3040" <= c <= "\u30ff":
+            kana += 1
+        elif "\uac00" <= c <= "\ud7af" or "\u1100" <= c <= "\u11ff":
+            hangul += 1
+    return latin + _ascii_letters(data, _ASCII_UPPER) + han + other, latin, han, kana, hangul
+
+
+def _decide(text: str, alpha: int, latin: int, han: int, kana: int, hangul: int) -> str:
+    """The language from the letter counts (and English stopwords when Latin letters dominate)."""
+    if alpha == 0:
+        return "none"
     other_alpha = alpha - han - kana - hangul - latin
     if kana > max(2, han // 10) or hangul > han:
         return "other"

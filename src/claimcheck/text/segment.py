@@ -75,7 +75,6 @@ class Segmenter:
                 ranges.extend(_cap(norm, start, end))
         return ranges
 
-
     def _renew(self, lang: str, old: object) -> None:
         """Replace a pipeline whose vocabulary grew too large (unless another thread already did)."""
         fresh = _build(lang)
