@@ -94,13 +94,19 @@ class Checker:
         return doc, hits
 
     def _analyse(self, text: str, lang: str | None) -> tuple[Document, list[Hit], frozenset[int]]:
-        """Fold all units; segment only those a rule could match or the classifier finds claim-like."""
+        """Fold all units; segment those the classifier reads (every en/zh unit) or, without it, those a rule
+        could match."""
         units = fold_units(text, None if lang == "auto" else lang)
         if len(text) > _LONG_TEXT and any(u.lang == "zh" for u in units):
             jieba_full()  # worth 0.15 s once: dict lookups are faster than the sorted list's
         pf = self._rules_filter
         rule_kept = frozenset(u.index for u in units if pf is None or pf.keep(u.folded.text, u.lang))  # a rule of its language
-        model_units = rule_kept | self._model_gate([u for u in units if u.index not in rule_kept])
+        # Model-first: every unit of a language the model reads is segmented and its sentences scored (the
+        # decision stage gates by topic and probability); without a model, only units a rule can match.
+        if self.model is not None:
+            model_units = frozenset(u.index for u in units if u.lang in ("en", "zh"))
+        else:
+            model_units = rule_kept
         segment_all = self.prefilter is None
 
         def keep(us: list[Unit]) -> list[bool]:
@@ -110,20 +116,6 @@ class Checker:
         filtering = self.prefilter is not None  # without it, every rule runs on every sentence
         hits = [h for s in doc.sentences for h in self.rules.match(s, pf.candidate_rules(s.norm, s.lang) if filtering else None)]
         return doc, hits, model_units
-
-    def _model_gate(self, units: list[Unit]) -> frozenset[int]:
-        """Units no rule can match but with topic or claim words that the classifier, scoring whole units in
-        one batch, finds claim-like: the only other units whose sentences may yield classifier-only findings."""
-        lex = self.rules.lexicon
-        candidates = [
-            u for u in units
-            if u.lang in ("en", "zh") and any(lex.has(name, u.folded.text) for name in ("STEMCELL", "STROKE", "CLAIM_HINT"))
-        ]
-        if not candidates or self.model is None:
-            return frozenset()
-        scores = self.model.score([u.folded.text for u in candidates], [u.lang for u in candidates])
-        gate = self.decider.combination.unit_gate
-        return frozenset(u.index for u, sc in zip(candidates, scores, strict=True) if sc.p_claim >= gate)
 
 
 def _load_model():

@@ -41,6 +41,7 @@ TRUSTED_TYPES: tuple[str, ...] = (
     "claimcheck.classify.en_texts",
     "claimcheck.classify.zh_texts",
     "claimcheck.classify.zh_words",
+    "claimcheck.classify.embed_rows",
     "sklearn.calibration._CalibratedClassifier",
     "sklearn.calibration._SigmoidCalibration",
 )
@@ -64,6 +65,15 @@ def en_texts(rows: list[tuple[str, str]]) -> list[str]:
 def zh_texts(rows: list[tuple[str, str]]) -> list[str]:
     """The texts of Chinese rows (already Simplified by normalization); other rows become empty."""
     return [text if lang == "zh" else "" for text, lang in rows]
+
+
+def embed_rows(rows: list[tuple[str, str]], scale: float = 1.0) -> Any:
+    """Static multilingual sentence vectors of every row (any language), times `scale` (see claimcheck.embed):
+    the one feature branch that generalises across conditions and languages."""
+    from claimcheck import embed
+
+    vectors = embed.embed([text for text, _ in rows])
+    return vectors * scale if scale != 1.0 else vectors
 
 
 def zh_words(text: str) -> list[str]:

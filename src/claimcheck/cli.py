@@ -197,11 +197,12 @@ def serve(
 def train(
     corpus: Path = typer.Option(None, "--corpus", help="Corpus folder (default: the bundled corpora/)."),
     out: Path = typer.Option(None, "--out", help="Where to write the model (default: the package's models/)."),
+    compare: bool = typer.Option(True, "--compare/--no-compare", help="Also compare feature sets (into the model card)."),
 ) -> None:
     """Rebuild the classifier from the labeled corpus, reproducibly (fixed seeds)."""
     from claimcheck.train import train_cli
 
-    raise typer.Exit(train_cli(corpus, out, _out()))
+    raise typer.Exit(train_cli(corpus, out, _out(), compare=compare))
 
 
 @app.command("eval")
@@ -209,11 +210,13 @@ def evaluate(
     corpus: Path = typer.Argument(None, help="Corpus folder or .jsonl file (default: the bundled test split)."),
     split: str = typer.Option("test", "--split", help="train, dev, test or all."),
     fmt: Format = typer.Option(Format.text, "--format", "-f", help="text or json."),
+    subset: str = typer.Option("real", "--set", help="real (v2, modelled on real pages), authored (v1) or all."),
+    pages: bool = typer.Option(True, "--pages/--no-pages", help="Also score the page set (corpora/v2/pages)."),
 ) -> None:
-    """Precision, recall and F1 of the rules, the classifier and their combination."""
+    """Precision, recall and F1 of the rules, the classifier and their combination; page-set span recall."""
     from claimcheck.evaluate import eval_cli
 
-    raise typer.Exit(eval_cli(corpus, split, fmt.value, _out()))
+    raise typer.Exit(eval_cli(corpus, split, fmt.value, _out(), subset=subset, pages=pages))
 
 
 def main() -> None:

@@ -85,6 +85,8 @@ class PageContext:
 
     topics: frozenset[str]
     promotional: bool
+    condition: str | None = None  # the condition the page mentions most
+    cautionary: bool = False  # the page warns more than it sells (a warner's voice)
 
 
 def scope_of(text: str, lo: int, hi: int, breaks: GatedPattern) -> tuple[int, int]:

@@ -1,7 +1,9 @@
-"""The labeled sentence corpus: load it, validate it against corpora/SCHEMA.md, and split it by source group.
+"""The labeled sentence corpus: load it, validate it against corpora/SCHEMA.md, and split it by source.
 
-The split is derived from a stable hash of the group id, never stored, so every paraphrase family stays on
-one side and the same corpus always gives the same train/dev/test sets.
+Two generations live in corpora/: the authored v1 sentences (corpora/sentences/, split by group) and the
+real-style v2 sentences (corpora/v2/sentences/, each modelled on a real page named by `source_url`, split by
+that page's domain). The split is derived from a stable hash, never stored, so every paraphrase family (v1)
+and every source site (v2) stays on one side and the same corpus always gives the same train/dev/test sets.
 """
 
 from __future__ import annotations
@@ -30,10 +32,23 @@ KINDS: tuple[str, ...] = (
     "approved_other",
     "education",
     "clinic_neutral",
+    # v2 (real-style) kinds
+    "clinic_blog",
+    "press_release",
+    "cord_blood_ad",
+    "tourism_broker",
+    "approved_use",
+    "forum",
+)
+CONDITIONS: tuple[str, ...] = (
+    "stroke", "brain_injury", "autism", "cerebral_palsy", "multiple_sclerosis", "als", "parkinsons", "dementia",
+    "spinal_cord_injury", "orthopedic", "lung", "diabetes", "liver", "heart", "kidney", "erectile_dysfunction",
+    "hair_loss", "skin_aesthetic", "anti_aging", "eye", "autoimmune", "cancer", "blood_disorders", "gvhd",
+    "limbal_cornea", "long_covid", "infertility", "general", "none",
 )
 SPLITS: tuple[str, ...] = ("train", "dev", "test")
-_REQUIRED = {"id": str, "text": str, "lang": str, "label": str, "categories": list, "group": str, "kind": str}
-_OPTIONAL = {"note": str}
+_REQUIRED = {"id": str, "text": str, "lang": str, "label": str, "categories": list, "kind": str}
+_OPTIONAL = {"note": str, "group": str, "condition": str, "source_url": str}
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +63,13 @@ class Example:
     group: str
     kind: str
     note: str = ""
+    condition: str = "stroke"  # v1 lines are all about stroke
+    source_url: str = ""  # v2: the real page the line was modelled on
+
+    @property
+    def real_style(self) -> bool:
+        """A v2 line, modelled on a real page (what thresholds are chosen and accuracy is judged on)."""
+        return bool(self.source_url)
 
     @property
     def is_claim(self) -> bool:
@@ -60,13 +82,21 @@ class Example:
 
     @property
     def split(self) -> str:
-        return split_of(self.group)
+        return split_of("site:" + site_of(self.source_url)) if self.source_url else split_of(self.group)
 
 
 def split_of(group: str) -> str:
     """'train', 'dev' or 'test' (70/15/15) from a stable hash of the group id."""
     bucket = int(hashlib.sha256(group.encode("utf-8")).hexdigest()[:8], 16) % 100
     return "train" if bucket < 70 else "dev" if bucket < 85 else "test"
+
+
+def site_of(url: str) -> str:
+    """The source domain of a URL (host without www.): the unit of the v2 split."""
+    from urllib.parse import urlsplit
+
+    host = (urlsplit(url).hostname or "").lower()
+    return host.removeprefix("www.")
 
 
 def default_corpus_dir() -> Path:
@@ -78,14 +108,16 @@ def default_corpus_dir() -> Path:
 
 
 def corpus_files(path: Path | None = None) -> list[Path]:
-    """The .jsonl files of a corpus folder (its sentences/ subfolder if present), or the one file given."""
+    """The .jsonl files of a corpus folder (its sentences/ and v2/sentences/ subfolders if present), or the
+    one file given."""
     path = Path(path) if path is not None else default_corpus_dir()
     if path.is_file():
         return [path]
     if not path.is_dir():
         raise InputError(f"no such corpus file or folder: {path}")
-    folder = path / "sentences" if (path / "sentences").is_dir() else path
-    files = sorted(folder.glob("*.jsonl"))
+    folders = [f for f in (path / "sentences", path / "v2" / "sentences") if f.is_dir()] or [path]
+    files = sorted(f for folder in folders for f in folder.glob("*.jsonl"))
+    folder = path
     if not files:
         raise InputError(f"no .jsonl files in {folder}")
     return files
@@ -126,9 +158,11 @@ def _example(record: dict) -> Example:
         lang=record["lang"],
         label=record["label"],
         categories=tuple(record["categories"]),
-        group=record["group"],
+        group=record.get("group") or record.get("source_url", ""),
         kind=record["kind"],
         note=record.get("note", ""),
+        condition=record.get("condition", "stroke"),
+        source_url=record.get("source_url", ""),
     )
 
 
@@ -141,8 +175,14 @@ def record_problems(record: object) -> list[str]:
     for key, kind in (_REQUIRED | _OPTIONAL).items():
         if key in record and not isinstance(record[key], kind):
             problems.append(f"{key!r} must be a {kind.__name__}")
+    if "group" not in record and not record.get("source_url"):
+        problems.append("missing field 'group'")  # a v1 line names its group; a v2 line's page is its group
+    if record.get("source_url") and not str(record["source_url"]).startswith(("http://", "https://")):
+        problems.append("source_url must be an http(s) URL")
     if problems:
         return problems
+    if record.get("condition", "stroke") not in CONDITIONS:
+        problems.append(f"condition {record['condition']!r} is not a known condition")
     if not record["text"].strip():
         problems.append("empty text")
     if record["lang"] not in LANGS:
@@ -194,6 +234,8 @@ def fingerprint(examples: Iterable[Example]) -> str:
     digest = hashlib.sha256()
     for e in sorted(examples, key=lambda e: e.id):
         record = [e.id, e.text, e.lang, e.label, list(e.categories), e.group]
+        if e.source_url:
+            record += [e.condition, e.source_url]
         digest.update(json.dumps(record, ensure_ascii=False).encode("utf-8") + b"\n")
     return digest.hexdigest()
 
@@ -211,4 +253,8 @@ def summary(examples: Sequence[Example]) -> dict:
         "per_language": dict(sorted(Counter(e.lang for e in examples).items())),
         "per_category": {c: sum(c in e.categories for e in examples) for c in CATEGORIES},
         "per_split": {s: sum(e.split == s for e in examples) for s in SPLITS},
+        "real_style": sum(e.real_style for e in examples),
+        "not_stroke_share": round(sum(e.condition != "stroke" for e in examples) / len(examples), 3) if examples else 0.0,
+        "per_condition": dict(Counter(e.condition for e in examples).most_common()),
+        "sites": len({site_of(e.source_url) for e in examples if e.source_url}),
     }

@@ -7,13 +7,16 @@ selling page). Every decision is recorded as a ContextNote so the report can say
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from claimcheck.conditions import GENERAL, Conditions
 from claimcheck.context import Cues, PageContext, clause_of, last_match, load_cues, scope_of
 from claimcheck.errors import RuleError
 from claimcheck.knowledge import KnowledgeBase
@@ -40,6 +43,8 @@ class CategoryInfo:
     message_en: str
     message_zh: str
     facts: tuple[str, ...]
+    why_en: str = ""  # why it is a red flag, for any {condition}
+    why_zh: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,11 +52,14 @@ class Combination:
     """How classifier probabilities combine with rule hits (tuned on the dev split)."""
 
     flag: float = 0.85  # classifier-only finding at or above this p_claim
+    flag_strict: float = 0.95  # ... for a sentence with no topic, condition or claim words on an off-topic page
+    flag_cautionary_page: float = 0.9  # ... on a page that warns more than it sells
+    min_words: int = 4  # ... and only for a sentence of at least this many words (Chinese: 2 characters a word)
+    model_vetoes: tuple[str, ...] = ("caution", "negation", "hypothetical", "question", "research")
     medium: float = 0.95  # ... and medium (not low) severity at or above this
     cautionary: float = 0.15  # a rule hit in a sentence scored below this is down-graded
     veto: float = 0.03  # ... and below this it is suppressed
     category_min: float = 0.5  # a classifier-only finding also needs this confidence in its category
-    unit_gate: float = 0.5  # a unit (line or paragraph) scored below this gets no classifier-only finding
 
 
 def load_categories(path: Path | None = None) -> tuple[dict[str, CategoryInfo], Combination]:
@@ -59,10 +67,16 @@ def load_categories(path: Path | None = None) -> tuple[dict[str, CategoryInfo], 
     try:
         d = load_yaml(path)
         cats = {
-            name: CategoryInfo(c["label"]["en"], c["label"]["zh"], c["message"]["en"], c["message"]["zh"], tuple(c["facts"]))
+            name: CategoryInfo(
+                c["label"]["en"], c["label"]["zh"], c["message"]["en"], c["message"]["zh"], tuple(c["facts"]),
+                c.get("why", {}).get("en", ""), c.get("why", {}).get("zh", ""),
+            )
             for name, c in d["categories"].items()
         }
-        combo = Combination(**(d.get("combination") or {}))
+        raw = dict(d.get("combination") or {})
+        if "model_vetoes" in raw:
+            raw["model_vetoes"] = tuple(raw["model_vetoes"])
+        combo = Combination(**raw)
     except (OSError, DataFileError, KeyError, TypeError) as exc:
         raise RuleError(f"invalid categories file {path}: {exc}") from exc
     return cats, combo
@@ -71,11 +85,17 @@ def load_categories(path: Path | None = None) -> tuple[dict[str, CategoryInfo], 
 class Decider:
     """Applies context to hits; pure given its cues, rules and knowledge base."""
 
-    def __init__(self, rules: RuleSet, kb: KnowledgeBase, cues: dict[str, Cues] | None = None) -> None:
+    def __init__(
+        self, rules: RuleSet, kb: KnowledgeBase, cues: dict[str, Cues] | None = None, conditions: Conditions | None = None
+    ) -> None:
         self.rules = rules
         self.kb = kb
         self.cues = cues or load_cues()
         self.categories, self.combination = load_categories()
+        if conditions is None:
+            path = rules_dir() / "conditions.yaml"
+            conditions = Conditions.load(path) if path.is_file() else Conditions(())
+        self.conditions = conditions
 
     def page_context(self, doc: Document) -> PageContext:
         topics: set[str] = set()
@@ -90,7 +110,9 @@ class Decider:
                 is_promo, is_caution = _stance(cues, norm)
                 promo += is_promo
                 caution += is_caution
-        return PageContext(frozenset(topics), promo >= 2 and promo >= caution)
+        return PageContext(
+            frozenset(topics), promo >= 2 and promo >= caution, self.conditions.of_page(doc.units), caution >= 2 and caution > promo
+        )
 
     def decide(
         self,
@@ -115,18 +137,26 @@ class Decider:
         for sent in doc.sentences:
             score = scores.get(sent.index)
             kept: list[tuple[Hit, str, float, tuple[ContextNote, ...]]] = []
+            ruled_out = False  # context (not a missing topic) ruled out a rule hit: the classifier may not overrule it
             for h in by_sentence.get(sent.index, ()):
                 rule = self.rules.by_id.get(h.rule_id)
                 severity, conf, notes = self._judge(sent, h, rule, page)
                 if severity is not None and score is not None:
                     severity, conf, notes = self._weigh_model(severity, conf, notes, score, model_name)
+                    if severity is not None and not _on_topic(page) and score.p_claim < self.combination.flag:
+                        # "100% guaranteed delicious": a page about no treatment and no condition, and the
+                        # classifier does not read a claim either.
+                        severity, notes = None, (*notes, ContextNote("topic", "no regenerative treatment or condition", "suppressed"))
+                    elif severity is not None and page.cautionary:
+                        severity, notes = _warner_page(severity, notes, score.p_claim >= self.combination.flag)
                 if severity is None:
                     suppressed.append(Suppressed(doc.text[h.span.start : h.span.end], h.span.start, h.span.end, h.rule_id, h.category, notes))
+                    ruled_out = ruled_out or any(n.kind != "topic" for n in notes)
                 else:
                     kept.append((h, severity, conf, notes))
             if kept:
-                findings.extend(self._merge(doc, sent, kept))
-            elif score is not None and sent.unit in model_units and sent.index not in by_sentence:
+                findings.extend(self._merge(doc, sent, kept, page))
+            elif score is not None and sent.unit in model_units and not ruled_out:
                 extra = self._model_finding(sent, score, page, model_name)
                 if extra is not None:
                     findings.append(extra)
@@ -145,6 +175,8 @@ class Decider:
             return lowered, conf - 0.2, (*notes, ContextNote("model", cue, effect))
         if p >= combo.flag:
             return severity, min(conf + 0.05, 0.99), (*notes, ContextNote("model", cue, "raised"))
+        if severity == "high":  # high needs both kinds of evidence: the words and the classifier's reading
+            return "medium", conf - 0.05, (*notes, ContextNote("model", cue, "downgraded"))
         return severity, conf, notes
 
     def _model_finding(self, s: Sentence, score: SentenceScore, page: PageContext, name: str) -> Finding | None:
@@ -153,16 +185,33 @@ class Decider:
         if score.p_claim < combo.flag or score.p_category < combo.category_min or score.category not in self.categories:
             return None
         lex = self.rules.lexicon
-        # Only sentences with topic or claim words (the prefilter keeps every unit that has them, so results
-        # are the same with and without it), on the topic by themselves or by their page.
-        on_topic = lex.has("STEMCELL", s.norm) or lex.has("STROKE", s.norm)
-        if not (on_topic or ("stemcell" in page.topics and lex.has("CLAIM_HINT", s.norm))):
+        # Model-first: a sentence about a regenerative treatment or a condition (by its own words or, for
+        # pronouns and headings, its page's), or with claim words, needs `flag`; any other sentence (a lone
+        # "90% of our patients improved") needs the stricter `flag_strict`.
+        on_topic = (
+            "stemcell" in page.topics
+            or lex.has("STEMCELL", s.norm)
+            or lex.has("STROKE", s.norm)
+            or lex.has("CLAIM_HINT", s.norm)
+            or bool(self.conditions.of_text(s.norm, s.lang))
+        )
+        if not on_topic and score.p_claim < combo.flag_strict:
+            return None
+        if page.cautionary and score.p_claim < combo.flag_cautionary_page:  # a warner's page quotes and reports
+            return None
+        if _words(s.norm, s.lang) < combo.min_words:  # a phone number, a button, a bare heading
             return None
         if self._sentence_context(s, page) is not None:
             return None
         info = self.categories[score.category]
         p = f"{score.p_claim:.2f}"
-        zh = to_traditional(info.message_zh) if s.script == "Hant" else info.message_zh
+        condition = self.condition_of(s, page)
+        en, zh = info.message_en, info.message_zh
+        if condition != "stroke" and info.why_en:
+            en, zh = self._why(info, condition, s)
+            en = f"The classifier {{model}} rates this sentence as a likely {info.label_en.lower()} (p={{p}}); no rule matched it. " + en
+            zh = f"分类模型{{model}}判断此句很可能属于“{info.label_zh}”（概率{{p}}），但没有规则命中。" + zh
+        zh = to_traditional(zh) if s.script == "Hant" else zh
         return Finding(
             quote=s.text,
             start=s.start,
@@ -175,26 +224,56 @@ class Decider:
             confidence=round(min(score.p_claim, 0.95) * 0.9, 3),
             rule_id=f"model:{name}",
             evidence=(f"model {name}: p_claim={p}, {score.category} p={score.p_category:.2f}",),
-            explanation_en=info.message_en.replace("{model}", name).replace("{p}", p),
+            explanation_en=en.replace("{model}", name).replace("{p}", p),
             explanation_zh=zh.replace("{model}", name).replace("{p}", p),
-            facts=self.kb.many(f for f in info.facts if f in self.kb),
+            facts=self.kb.many(self._facts_for(condition, info.facts)),
             context=(ContextNote("model", f"{name} p_claim={p}", "raised"),),
+            condition=condition,
         )
 
+    # -- conditions ------------------------------------------------------------------------------
+
+    def condition_of(self, s: Sentence, page: PageContext) -> str:
+        """The condition a sentence is about: its own mention, else its page's, else `general`."""
+        named = [c for c in self.conditions.of_text(s.norm, s.lang) if c != GENERAL]
+        if not named and self.rules.lexicon.has("STROKE", s.norm):
+            return "stroke"
+        return named[0] if named else page.condition or GENERAL
+
+    def _why(self, info: CategoryInfo, condition: str, s: Sentence) -> tuple[str, str]:
+        """The category's reason, worded for the condition (in the text's script for Chinese)."""
+        cond = self.conditions.get(condition)
+        en_name = cond.name_en if cond else "this condition"
+        zh_name = cond.name_zh_hans if cond else "该疾病"
+        if condition == GENERAL or cond is None:
+            en_name, zh_name = "the conditions it names", "其所宣称的疾病"
+        return info.why_en.replace("{condition}", en_name), info.why_zh.replace("{condition}", zh_name)
+
+    def _facts_for(self, condition: str, category_facts: Iterable[str]) -> list[str]:
+        """The condition's own facts first; stroke-only facts stay with stroke claims."""
+        cond = self.conditions.get(condition)
+        own = list(cond.facts[:2]) if cond and condition != "stroke" else []
+        rest = [f for f in category_facts if condition == "stroke" or "stroke" not in f]
+        return [f for f in dict.fromkeys(own + rest) if f in self.kb]
+
     def _sentence_context(self, s: Sentence, page: PageContext) -> ContextNote | None:
-        """Sentence-wide context that rules out a classifier-only finding."""
+        """Sentence-wide context that rules out a classifier-only finding. The classifier has learnt most
+        negation and hedging from real text; `model_vetoes` (categories.yaml) names the cues that still veto."""
         cues = self.cues[s.lang]
+        vetoes = self.combination.model_vetoes
         for kind, pattern in (
             ("caution", cues.caution),
-            ("negation", cues.negation),  # a paraphrase the model alone flags must not hedge or deny
+            ("negation", cues.negation),
             ("hypothetical", cues.hypothetical),
         ):
+            if kind not in vetoes:
+                continue
             m = pattern.search(s.norm)
             if m:
                 return ContextNote(kind, m.group(0), "suppressed")
-        if cues.question.search(s.norm) and not cues.not_question.search(s.norm):
+        if "question" in vetoes and cues.question.search(s.norm) and not cues.not_question.search(s.norm):
             return ContextNote("question", s.norm[-12:], "suppressed")
-        if not page.promotional and not cues.promotion.search(s.norm):
+        if "research" in vetoes and not page.promotional and not cues.promotion.search(s.norm):
             m = cues.research.search(s.norm) or cues.reported.search(s.norm)
             if m:
                 return ContextNote("research", m.group(0), "suppressed")
@@ -221,8 +300,11 @@ class Decider:
             if m and not lex.has("STROKE", s.norm[c_lo:c_hi]):
                 return None, 0.0, (ContextNote("other_subject", m.group(0), "suppressed"),)
         for topic in rule.requires if rule else ():
-            in_sentence = lex.has(topic.upper(), s.norm)
-            if not in_sentence and topic.lower() not in page.topics:
+            # A rule written for stroke reads any condition clinics sell cells for (a cure claim is one
+            # whether it names stroke or autism); the finding then names the condition.
+            in_sentence = lex.has(topic.upper(), s.norm) or (topic == "stroke" and bool(self.conditions.of_text(s.norm, s.lang)))
+            on_page = topic.lower() in page.topics or (topic == "stroke" and page.condition is not None)
+            if not in_sentence and not on_page:
                 return None, 0.0, (ContextNote("topic", f"no {topic} mention", "suppressed"),)
             if not in_sentence:
                 conf -= 0.1
@@ -285,7 +367,7 @@ class Decider:
 
     # -- merging hits into findings --------------------------------------------------------------
 
-    def _merge(self, doc: Document, s: Sentence, kept: list) -> list[Finding]:
+    def _merge(self, doc: Document, s: Sentence, kept: list, page: PageContext) -> list[Finding]:
         by_cat: dict[str, list] = defaultdict(list)
         for item in kept:
             by_cat[item[0].category].append(item)
@@ -297,7 +379,16 @@ class Decider:
             fact_ids = list(dict.fromkeys(fid for it in items for fid in it[0].facts if fid in self.kb))
             quote = doc.text[hit.span.start : hit.span.end]
             evidence = tuple(dict.fromkeys(f"{it[0].rule_id}: {doc.text[it[0].span.start : it[0].span.end]}" for it in items))
+            condition = self.condition_of(s, page)
             en, zh = _explain(rule, quote, s.script)
+            info = self.categories.get(category)
+            if condition != "stroke" and info is not None and info.why_en and "stroke" in rule.message_en.lower():
+                why_en, why_zh = self._why(info, condition, s)
+                en = f'"{quote}": {info.label_en.lower()}. {why_en}'
+                zh = f"“{quote}”：{info.label_zh}。{why_zh}"
+                zh = to_traditional(zh) if s.script == "Hant" else zh
+            if condition != "stroke":
+                fact_ids = self._facts_for(condition, fact_ids)
             out.append(
                 Finding(
                     quote=quote,
@@ -315,9 +406,23 @@ class Decider:
                     explanation_zh=zh,
                     facts=self.kb.many(fact_ids),
                     context=notes,
+                    condition=condition,
                 )
             )
         return out
+
+
+_HAN_CHAR = re.compile("[\u3400-\u9fff]")
+_LATIN_WORD = re.compile(r"[a-z]{2,}")
+
+
+_URL = re.compile(r"(?:https?://|www\.)\S+")
+
+
+def _words(norm: str, lang: str) -> int:
+    """Roughly how many words a sentence has, URLs aside: Latin words, plus Han characters two to a word."""
+    norm = _URL.sub(" ", norm)
+    return len(_LATIN_WORD.findall(norm)) + len(_HAN_CHAR.findall(norm)) // 2
 
 
 def _norm_span(s: Sentence, h: Hit) -> tuple[int, int]:
@@ -330,6 +435,22 @@ def _norm_span(s: Sentence, h: Hit) -> tuple[int, int]:
 def _stance(cues: Cues, norm: str) -> tuple[bool, bool]:
     """Whether a unit sells and whether it warns (cached: boilerplate repeats across pages)."""
     return cues.promotion.search(norm) is not None, cues.caution.search(norm) is not None
+
+
+def _warner_page(severity: str, notes: tuple[ContextNote, ...], model_agrees: bool) -> tuple[str | None, tuple[ContextNote, ...]]:
+    """On a page that warns more than it sells, a rule hit the classifier does not read as a claim is a
+    quotation or an example (suppressed); one it does is at most medium."""
+    cue = "the page warns more than it sells"
+    if not model_agrees:
+        return None, (*notes, ContextNote("caution", cue, "suppressed"))
+    if severity == "high":
+        return "medium", (*notes, ContextNote("caution", cue, "downgraded"))
+    return severity, notes
+
+
+def _on_topic(page: PageContext) -> bool:
+    """Whether a page is about a regenerative treatment or a condition clinics sell one for."""
+    return bool(page.topics) or page.condition is not None
 
 
 def _lower(severity: str | None) -> str | None:

@@ -123,6 +123,9 @@ def export_arrays(bundle: dict[str, Any]) -> tuple[dict[str, Any], dict[str, np.
     """
     branches, arrays = [], {}
     for i, (name, pipeline) in enumerate(bundle["features"].transformer_list):
+        if getattr(pipeline[0], "func", None) is not None and pipeline[0].func.__name__ == "embed_rows":
+            branches.append(_embedding_spec(str(name), pipeline))
+            continue
         select, tfidf = pipeline[0].func, pipeline[-1]
         spec = _branch_spec(str(name), select, tfidf)
         terms = sorted(tfidf.vocabulary_, key=tfidf.vocabulary_.__getitem__)
@@ -167,6 +170,17 @@ def export_arrays(bundle: dict[str, Any]) -> tuple[dict[str, Any], dict[str, np.
         "skops_sha256": None,
     }
     return meta, arrays
+
+
+def _embedding_spec(name: str, pipeline: Any) -> dict[str, Any]:
+    """The static-embedding branch: no vocabulary, a dense block of the shipped table's width."""
+    from claimcheck import embed
+
+    step = pipeline[0]
+    if len(pipeline) != 1 or step.func.__module__ != "claimcheck.classify":
+        raise ModelError(f"cannot export feature branch {name!r}: unexpected embedding pipeline")
+    scale = float((step.kw_args or {}).get("scale", 1.0))
+    return {"name": name, "analyzer": "embedding", "lang": "all", "size": embed.default().dims, "scale": scale}
 
 
 def _branch_spec(name: str, select: Any, tfidf: Any) -> dict[str, Any]:
@@ -272,8 +286,15 @@ class Scorer:
         self.threshold = float(meta["threshold"])
         self.skops_sha256 = meta.get("skops_sha256")
         self.by_lang: dict[str, list[Callable[[str], np.ndarray]]] = {"en": [], "zh": []}
+        self.dense: tuple[int, int, float] | None = None  # (first column, width, scale) of the embedding
         idf, offset = [], 0
         for i, spec in enumerate(meta["branches"]):
+            if spec["analyzer"] == "embedding":
+                if self.dense is not None or i != len(meta["branches"]) - 1:
+                    raise ModelError("the embedding branch must be the last and only one")
+                self.dense = (offset, int(spec["size"]), float(spec["scale"]))
+                offset += int(spec["size"])
+                continue
             terms, weights = arrays[f"branch{i}_terms"].tolist(), arrays[f"branch{i}_idf"]
             vocabulary = {term: offset + j for j, term in enumerate(terms)}  # columns of the whole union
             if not len(vocabulary) == len(terms) == spec.get("size", len(terms)) or weights.shape != (len(terms),):
@@ -284,6 +305,7 @@ class Scorer:
             idf.append(weights)
             offset += len(terms)
         self.width = offset
+        self.sparse_width = self.dense[0] if self.dense else offset
         self.idf = np.concatenate(idf).astype(np.float64) if idf else np.zeros(0)
 
         coef = arrays["claim_coef"]
@@ -332,14 +354,15 @@ class Scorer:
         known = occurrences >= 0
         # Count each (segment, column) pair: sort the pairs, then take the run lengths.
         segment = ends.searchsorted(np.arange(len(occurrences)), side="right")  # of each occurrence
-        keys = (segment * self.width + occurrences)[known]
+        width = self.sparse_width
+        keys = (segment * width + occurrences)[known]
         if not len(keys):
             return np.zeros(0), np.zeros(0, dtype=np.intp), indptr
         keys.sort()
         bounds = _run_bounds(keys)
         unique = keys[bounds[:-1]]
-        segment = unique // self.width
-        columns = unique - segment * self.width
+        segment = unique // width
+        columns = unique - segment * width
         data = np.log((bounds[1:] - bounds[:-1]).astype(np.float64))  # sublinear tf: 1 + log(count), times idf
         data += 1.0
         data *= self.idf[columns]
@@ -356,6 +379,12 @@ class Scorer:
             starts = indptr[:-1]
             filled = indptr[1:] > starts  # reduceat would give an empty row its next row's first value
             z[filled] += np.add.reduceat(self.weights.take(columns, axis=0) * data[:, None], starts[filled], axis=0)
+        if self.dense is not None and rows:
+            from claimcheck import embed
+
+            first, size, scale = self.dense
+            vectors = embed.embed([text for text, _ in rows]).astype(np.float64)
+            z += (vectors * scale) @ self.weights[first : first + size]
         k = self.folds
         p_folds = 1.0 / (1.0 + np.exp(self.claim_a * z[:, :k] + self.claim_b))
         p_claim = p_folds[:, 0] if k == 1 else p_folds.sum(axis=1) / k

@@ -21,15 +21,15 @@ class KnowledgeBase:
         self._facts = {f.id: f for f in facts}
 
     @classmethod
-    def load(cls, path: Path | None = None) -> KnowledgeBase:
+    def load(cls, path: Path | None = None, *, conditions: Path | None = None) -> KnowledgeBase:
+        """The facts of rules/facts.yaml (or `path`) and the per-condition facts of rules/conditions.yaml
+        (or `conditions`; skipped when a custom `path` is given without one)."""
+        if conditions is None and path is None:
+            conditions = rules_dir() / "conditions.yaml"
         path = path or rules_dir() / "facts.yaml"
-        try:
-            data = load_yaml(path)
-        except (OSError, DataFileError) as exc:
-            raise RuleError(f"cannot read facts file {path}: {exc}") from exc
-        if not isinstance(data, dict) or not isinstance(data.get("facts"), list):
-            raise RuleError(f"{path}: expected a mapping with a 'facts' list")
-        facts = [_parse(entry, path) for entry in data["facts"]]
+        facts = [_parse(entry, path) for entry in _fact_entries(path, required=True)]
+        if conditions is not None and conditions.is_file():
+            facts += [_parse(entry, conditions) for entry in _fact_entries(conditions, required=False)]
         ids = [f.id for f in facts]
         if len(ids) != len(set(ids)):
             dupes = sorted({i for i in ids if ids.count(i) > 1})
@@ -65,6 +65,19 @@ class KnowledgeBase:
         return max((f.as_of for f in chosen), default="")
 
 
+def _fact_entries(path: Path, *, required: bool) -> list:
+    try:
+        data = load_yaml(path)
+    except (OSError, DataFileError) as exc:
+        raise RuleError(f"cannot read facts file {path}: {exc}") from exc
+    entries = data.get("facts") if isinstance(data, dict) else None
+    if not isinstance(entries, list):
+        if required or entries is not None:
+            raise RuleError(f"{path}: expected a mapping with a 'facts' list")
+        return []
+    return entries
+
+
 def _parse(entry: object, path: Path) -> Fact:
     if not isinstance(entry, dict):
         raise RuleError(f"{path}: every fact must be a mapping")
@@ -94,6 +107,7 @@ def _parse(entry: object, path: Path) -> Fact:
         sources=tuple({k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in s.items()} for s in sources),
         jurisdictions=tuple(entry.get("jurisdictions") or ()),
         note=str(entry.get("note") or "").strip(),
+        condition=str(entry.get("condition") or ""),
     )
 
 

@@ -95,6 +95,7 @@ class Fact:
     sources: tuple[dict[str, Any], ...]
     jurisdictions: tuple[str, ...] = ()
     note: str = ""
+    condition: str = ""  # the condition a per-condition fact is about ("" for general facts)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -136,6 +137,7 @@ class Finding:
     facts: tuple[Fact, ...] = ()
     context: tuple[ContextNote, ...] = ()
     location: dict[str, Any] = field(default_factory=dict)
+    condition: str = "general"  # what the claim is about (a condition id of rules/conditions.yaml)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -146,6 +148,7 @@ class Finding:
             "sentence_start": self.sentence_start,
             "sentence_end": self.sentence_end,
             "category": self.category,
+            "condition": self.condition,
             "severity": self.severity,
             "confidence": round(self.confidence, 3),
             "rule_id": self.rule_id,

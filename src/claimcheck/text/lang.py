@@ -11,6 +11,14 @@ _EN_STOPWORDS = frozenset(
     " they he she his her their can will not no has have had do does did than but if so all any my i me after"
     " could now its within just only more most per up out about into over also who what when how why get see".split()
 )
+# Function words of the other Latin-script languages clinic pages come in (es, pt, fr, it, de, nl): an ad
+# line with no English stopword ("COPD Stem Cell Program - 2 IV treatments, $7,500") is English unless these
+# outnumber English ones.
+_OTHER_STOPWORDS = frozenset(
+    "de la que el los del las por con para una un es se su al lo como mas pero sus le les des du et est pour dans"
+    " ce qui sur au aux pas der die und das ist mit den dem nicht ein eine zu auf het een van voor niet da do os"
+    " nao uma com il di che per della sono".split()
+)
 _WORD = re.compile(r"[a-z]+")
 
 
@@ -67,5 +75,8 @@ def _decide(text: str, alpha: int, latin: int, han: int, kana: int, hangul: int)
         if len(words) <= 4:
             return "en" if latin > other_alpha else "other"
         hits = sum(map(_EN_STOPWORDS.__contains__, words))
-        return "en" if hits / len(words) >= 0.08 or han else "other"
+        foreign = sum(map(_OTHER_STOPWORDS.__contains__, words))
+        if han or (hits / len(words) >= 0.08 and hits >= foreign):
+            return "en"
+        return "en" if foreign == 0 else "other"
     return "zh" if han >= other_alpha else "other"

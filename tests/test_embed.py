@@ -1,0 +1,44 @@
+"""Static sentence vectors: shipped table, the teacher's segmentation, cross-language and cross-script sense."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from claimcheck import embed
+from claimcheck.errors import ModelError
+
+
+@pytest.fixture(scope="module")
+def table():
+    return embed.default()
+
+
+def test_vectors_are_unit_length_and_deterministic(table):
+    texts = ["Our stem cells repair the damaged brain.", "干细胞修复受损的大脑。", "", "!!!", "x" * 5000]
+    a, b = table.embed(texts), table.embed(list(reversed(texts)))[::-1]
+    assert a.shape == (5, table.dims) and a.dtype == np.float32
+    assert np.allclose(a, b, atol=1e-6)  # a text's vector does not depend on its batch neighbours
+    norms = np.linalg.norm(a, axis=1)
+    assert np.allclose(norms[[0, 1, 4]], 1.0, atol=1e-4) and norms[2] == 0.0
+
+
+def test_meaning_carries_across_languages_and_scripts(table):
+    v = table.embed(["stem cells cure autism", "干细胞可以治愈自闭症", "幹細胞可以治癒自閉症", "the clinic opens at nine on mondays"])
+    sim = v @ v.T
+    assert sim[1, 2] > 0.75  # the two Chinese scripts
+    assert sim[0, 1] > sim[0, 3] + 0.2 and sim[0, 2] > sim[0, 3] + 0.2  # English and Chinese claim, not opening hours
+
+
+def test_batches_larger_than_a_chunk_equal_one_by_one(table):
+    texts = [f"Patient {i} walked again after {i % 7 + 1} infusions of cord-blood cells." for i in range(embed._CHUNK + 5)]
+    together = table.embed(texts)
+    apart = np.vstack([table.embed([t]) for t in texts[-3:]])
+    assert np.allclose(together[-3:], apart, atol=1e-5)
+
+
+def test_a_table_that_does_not_fit_the_segmenter_is_refused(tmp_path):
+    bad = tmp_path / "pieces.npz"
+    np.savez(bad, ids=np.array([10**7], dtype=np.int32), vectors=np.zeros((1, 4), np.int8), scale=np.ones(1, np.float32), logp=np.zeros(1, np.float32))
+    with pytest.raises(ModelError):
+        embed.PieceEmbedder(bad, embed.sp_model_path())
