@@ -45,6 +45,7 @@ class CategoryInfo:
     facts: tuple[str, ...]
     why_en: str = ""  # why it is a red flag, for any {condition}
     why_zh: str = ""
+    vetoes: dict[str, re.Pattern[str]] | None = None  # per language: words that undo a classifier-only finding of it
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +55,8 @@ class Combination:
     flag: float = 0.85  # classifier-only finding at or above this p_claim
     flag_strict: float = 0.95  # ... for a sentence with no topic, condition or claim words on an off-topic page
     flag_cautionary_page: float = 0.9  # ... on a page that warns more than it sells
+    flag_hedged: float = 0.9  # ... for a sentence with a cue of `hedged_cues` ("may one day", "not")
+    hedged_cues: tuple[str, ...] = ("negation", "hypothetical")
     min_words: int = 4  # ... and only for a sentence of at least this many words (Chinese: 2 characters a word)
     model_vetoes: tuple[str, ...] = ("caution", "negation", "hypothetical", "question", "research")
     medium: float = 0.95  # ... and medium (not low) severity at or above this
@@ -70,14 +73,16 @@ def load_categories(path: Path | None = None) -> tuple[dict[str, CategoryInfo], 
             name: CategoryInfo(
                 c["label"]["en"], c["label"]["zh"], c["message"]["en"], c["message"]["zh"], tuple(c["facts"]),
                 c.get("why", {}).get("en", ""), c.get("why", {}).get("zh", ""),
+                {lang: re.compile("|".join(f"(?:{v})" for v in vs)) for lang, vs in (c.get("veto") or {}).items() if vs},
             )
             for name, c in d["categories"].items()
         }
         raw = dict(d.get("combination") or {})
-        if "model_vetoes" in raw:
-            raw["model_vetoes"] = tuple(raw["model_vetoes"])
+        for key in ("model_vetoes", "hedged_cues"):
+            if key in raw:
+                raw[key] = tuple(raw[key])
         combo = Combination(**raw)
-    except (OSError, DataFileError, KeyError, TypeError) as exc:
+    except (OSError, DataFileError, KeyError, TypeError, re.error) as exc:
         raise RuleError(f"invalid categories file {path}: {exc}") from exc
     return cats, combo
 
@@ -201,6 +206,15 @@ class Decider:
             return None
         if _words(s.norm, s.lang) < combo.min_words:  # a phone number, a button, a bare heading
             return None
+        cues = self.cues[s.lang]
+        hedges = [getattr(cues, kind) for kind in combo.hedged_cues]
+        if score.p_claim < combo.flag_hedged and any(h.search(s.norm) for h in hedges):
+            return None  # the classifier reads most hedges; a weak score beside one is not enough
+        if not lex.has("STEMCELL", s.norm) and "stemcell" not in page.topics and cues.other_subject.search(s.norm):
+            return None  # tPA, rehabilitation, surgery: about another treatment
+        veto = (self.categories[score.category].vetoes or {}).get(s.lang)
+        if veto is not None and veto.search(s.norm):
+            return None  # "the study is free of charge" is no pay-to-participate claim
         if self._sentence_context(s, page) is not None:
             return None
         info = self.categories[score.category]
