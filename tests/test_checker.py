@@ -43,9 +43,12 @@ def test_context_is_not_a_claim(checker, text):
 def test_page_topic_makes_a_bare_approval_claim(checker):
     page = "Stem cell therapy for stroke recovery\n\nOur treatment is approved in Japan."
     report = checker.check_text(page)
-    assert [f.category for f in report.findings] == ["approval_claim"]
-    assert report.findings[0].quote == "approved in Japan"
-    assert not checker.check_text("Our treatment is approved in Japan.").flagged
+    approval = [f for f in report.findings if f.category == "approval_claim"]
+    assert [(f.quote, f.severity, f.rule_id) for f in approval] == [("approved in Japan", "high", "approval.approved_in_country")]
+    assert approval[0].condition == "stroke"
+    # Alone, the rule has no topic to go on: at most the classifier's own (never high) finding remains.
+    alone = checker.check_text("Our treatment is approved in Japan.")
+    assert all(f.rule_id.startswith("model:") and f.severity != "high" for f in alone.findings)
 
 
 def test_suppression_says_why(checker):

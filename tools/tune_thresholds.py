@@ -28,9 +28,14 @@ def main() -> int:
     base = checker.decider.combination
     rows = []
     veto_sets = (("caution", "question"), ("question",))
-    hedge_sets = (("negation", "hypothetical"), ("hypothetical",))
+    hedge_sets = (
+        ("negation", "hypothetical"),
+        ("subject_negation", "denial", "hypothetical"),
+        ("subject_negation", "hypothetical"),
+        ("hypothetical",),
+    )
     for flag, hedged, strict_gap, vetoes, hedges in itertools.product(
-        (0.4, 0.45, 0.5, 0.55, 0.6), (0.8, 0.9), (0.0, 0.1), veto_sets, hedge_sets
+        (0.5, 0.55, 0.6, 0.65), (0.8, 0.9), (0.0,), veto_sets, hedge_sets
     ):
         combo = dataclasses.replace(
             base, flag=flag, flag_strict=min(flag + strict_gap, 0.99), flag_hedged=max(hedged, flag), category_min=0.0,

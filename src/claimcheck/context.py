@@ -27,6 +27,7 @@ class Cues:
     negation_after: GatedPattern
     subject_negation: GatedPattern
     denial: GatedPattern
+    denied_status: GatedPattern
     caution: GatedPattern
     question: GatedPattern
     not_question: GatedPattern
@@ -57,6 +58,7 @@ def load_cues(path: Path | None = None) -> dict[str, Cues]:
                 negation_after=_alt(d["negation"][f"after_{lang}"]),
                 subject_negation=_alt(d["subject_negation"][lang]),
                 denial=_alt(d["denial"][lang]),
+                denied_status=_alt(d["denied_status"][lang]),
                 caution=_alt(d["caution"][lang]),
                 question=_alt(d["question"][lang]),
                 not_question=_alt(d["question"]["not_question"][lang]),
@@ -86,7 +88,8 @@ class PageContext:
     topics: frozenset[str]
     promotional: bool
     condition: str | None = None  # the condition the page mentions most
-    cautionary: bool = False  # the page warns more than it sells (a warner's voice)
+    cautionary: bool = False  # the page warns or reports research more than it sells (a warner's voice)
+    units: int = 1  # lines or paragraphs on the page
 
 
 def scope_of(text: str, lo: int, hi: int, breaks: GatedPattern) -> tuple[int, int]:

@@ -104,7 +104,7 @@ class Decider:
 
     def page_context(self, doc: Document) -> PageContext:
         topics: set[str] = set()
-        promo = caution = 0
+        promo = caution = warn = 0
         lex = self.rules.lexicon
         for norm, lang in doc.units:
             for name in ("STEMCELL", "STROKE"):
@@ -112,11 +112,13 @@ class Decider:
                     topics.add(name.lower())
             cues = self.cues.get(lang)
             if cues is not None:
-                is_promo, is_caution = _stance(cues, norm)
+                is_promo, is_caution, is_research = _stance(cues, norm)
                 promo += is_promo
                 caution += is_caution
+                warn += is_caution or is_research
         return PageContext(
-            frozenset(topics), promo >= 2 and promo >= caution, self.conditions.of_page(doc.units), caution >= 2 and caution > promo
+            frozenset(topics), promo >= 2 and promo >= caution, self.conditions.of_page(doc.units), warn >= 2 and warn > promo,
+            len(doc.units),
         )
 
     def decide(
@@ -204,6 +206,8 @@ class Decider:
             return None
         if page.cautionary and score.p_claim < combo.flag_cautionary_page:  # a warner's page quotes and reports
             return None
+        if page.units >= 3 and "stemcell" not in page.topics and score.p_claim < combo.flag_cautionary_page:
+            return None  # a whole page that never names a regenerative treatment: rehabilitation, drugs, surgery
         if _words(s.norm, s.lang) < combo.min_words:  # a phone number, a button, a bare heading
             return None
         cues = self.cues[s.lang]
@@ -446,20 +450,17 @@ def _norm_span(s: Sentence, h: Hit) -> tuple[int, int]:
 
 
 @lru_cache(maxsize=16384)
-def _stance(cues: Cues, norm: str) -> tuple[bool, bool]:
-    """Whether a unit sells and whether it warns (cached: boilerplate repeats across pages)."""
-    return cues.promotion.search(norm) is not None, cues.caution.search(norm) is not None
+def _stance(cues: Cues, norm: str) -> tuple[bool, bool, bool]:
+    """Whether a unit sells, warns, and reports research (cached: boilerplate repeats across pages)."""
+    return cues.promotion.search(norm) is not None, cues.caution.search(norm) is not None, cues.research.search(norm) is not None
 
 
 def _warner_page(severity: str, notes: tuple[ContextNote, ...], model_agrees: bool) -> tuple[str | None, tuple[ContextNote, ...]]:
     """On a page that warns more than it sells, a rule hit the classifier does not read as a claim is a
-    quotation or an example (suppressed); one it does is at most medium."""
-    cue = "the page warns more than it sells"
-    if not model_agrees:
-        return None, (*notes, ContextNote("caution", cue, "suppressed"))
-    if severity == "high":
-        return "medium", (*notes, ContextNote("caution", cue, "downgraded"))
-    return severity, notes
+    quotation or an example: suppressed."""
+    if model_agrees:
+        return severity, notes
+    return None, (*notes, ContextNote("caution", "the page warns more than it sells", "suppressed"))
 
 
 def _on_topic(page: PageContext) -> bool:

@@ -67,17 +67,17 @@ class PieceEmbedder:
             return out
         flat = np.fromiter(chain.from_iterable(pieces), dtype=np.int64, count=int(lens.sum()))
         rows = self.rows[flat]
-        # Segment sums by differences of a running sum (np.add.reduceat along rows is far slower).
-        # float64, so a text's vector does not depend (beyond float32 rounding) on its batch neighbours.
-        running = np.zeros((len(rows) + 1, self.dims), dtype=np.float64)
-        np.cumsum(self.vectors[rows], axis=0, dtype=np.float64, out=running[1:])
-        mass = np.concatenate([[0.0], np.cumsum(self.weights[rows], dtype=np.float64)])
-        ends = np.cumsum(lens)
-        starts = ends - lens
-        sums = running[ends] - running[starts]
-        sums /= np.maximum(mass[ends] - mass[starts], 1e-9)[:, None]
+        # Per-text sums with reduceat (each text summed on its own, in order): a text's vector is exactly
+        # the same whatever else is in the batch.
+        filled = lens > 0
+        starts = (np.cumsum(lens) - lens)[filled]
+        sums = np.zeros((len(texts), self.dims), dtype=np.float32)
+        sums[filled] = np.add.reduceat(self.vectors[rows], starts, axis=0)
+        mass = np.zeros(len(texts), dtype=np.float32)
+        mass[filled] = np.add.reduceat(self.weights[rows], starts)
+        sums /= np.maximum(mass, 1e-9)[:, None]
         norms = np.linalg.norm(sums, axis=1, keepdims=True)
-        return (sums / np.maximum(norms, 1e-6)).astype(np.float32)
+        return sums / np.maximum(norms, 1e-6)
 
 
 def sp_model_path() -> Path:
