@@ -30,6 +30,7 @@ def main() -> int:
     veto_sets = (("caution", "question"), ("question",))
     hedge_sets = (
         ("negation", "hypothetical"),
+        ("denied_status", "hypothetical"),
         ("subject_negation", "denial", "hypothetical"),
         ("subject_negation", "hypothetical"),
         ("hypothetical",),
