@@ -1,7 +1,9 @@
 """Checker speed: throughput vs plain spaCy segmentation, latency, cold start and memory.
 
-Usage: .venv/bin/python benchmarks/bench_check.py [--mb 5] [--skip-memory]
-Prints figures; no assertions (targets are in issue 7).
+Usage: .venv/bin/python benchmarks/bench_check.py [--mb 5] [--skip-memory] [--unique] [--real]
+Prints figures; no assertions (targets are in issues 7 and 14). --real also measures throughput on unique
+page-length real-style documents (corpora/v2/pages and the reference article: nothing repeated), which is
+what a moderation system sees; the generated corpus repeats menus and footers.
 """
 
 from __future__ import annotations
@@ -28,13 +30,26 @@ SHORT = (  # 300 characters of mixed English and Chinese clinic copy
 ZH_SHORT = "本院干细胞治疗中风已获国家批准，有效率高达95%，无任何副作用。名额有限，立即预约免费咨询！"
 
 
-def throughput(mb: float, unique: bool = False) -> None:
+def real_documents() -> list[str]:
+    """The page set's documents and the reference article, each once."""
+    import json
+
+    root = Path(__file__).resolve().parents[1]
+    docs = [json.loads(line)["text"] for f in sorted((root / "corpora" / "v2" / "pages").glob("*.jsonl")) for line in f.read_text(encoding="utf-8").splitlines() if line.strip()]
+    reference = root.parent / "shared" / "reference" / "000_a6ce9696bd472be0.txt"
+    if reference.is_file():
+        docs.append(reference.read_text(encoding="utf-8"))
+    return docs
+
+
+def throughput(mb: float, unique: bool = False, docs: list[str] | None = None) -> None:
     from claimcheck.checker import Checker
     from claimcheck.text.lang import detect_language
     from claimcheck.text.normalize import fold
     from claimcheck.text.segment import Segmenter, split_units
 
-    docs = pages(int(mb * 1_000_000), unique=unique)
+    real = docs is not None
+    docs = docs if real else pages(int(mb * 1_000_000), unique=unique)
     chars = sum(map(len, docs))
     checker = Checker().warm()  # compile every pattern, build both pipelines, load the model and jieba
     checker.check_text(docs[0])
@@ -53,7 +68,7 @@ def throughput(mb: float, unique: bool = False) -> None:
     t = time.perf_counter()
     findings = sum(len(checker.check_text(d).findings) for d in docs)
     ours = time.perf_counter() - t
-    kind = "every ordinary line unique" if unique else "menus and footers repeat, as on real sites"
+    kind = "unique real-style documents" if real else "every ordinary line unique" if unique else "menus and footers repeat, as on real sites"
     print(f"corpus: {len(docs)} pages, {chars / 1e6:.2f} M characters ({kind})")
     print(f"spaCy segmentation only: {base:.2f} s  ({chars / base / 1e6:.2f} M chars/s, {n_sent} sentences)")
     print(f"Checker.check_text:      {ours:.2f} s  ({chars / ours / 1e6:.2f} M chars/s, {findings} findings)")
@@ -118,10 +133,13 @@ def main() -> None:
     ap.add_argument("--mb", type=float, default=5)
     ap.add_argument("--skip-memory", action="store_true")
     ap.add_argument("--unique", action="store_true", help="also measure a corpus whose ordinary lines never repeat")
+    ap.add_argument("--real", action="store_true", help="also measure unique page-length real-style documents")
     args = ap.parse_args()
     throughput(args.mb)
     if args.unique:
         throughput(args.mb, unique=True)
+    if args.real:
+        throughput(0, docs=real_documents())
     latency()
     cold_start()
     if not args.skip_memory:

@@ -90,6 +90,7 @@ class PageContext:
     condition: str | None = None  # the condition the page mentions most
     cautionary: bool = False  # the page warns or reports research more than it sells (a warner's voice)
     units: int = 1  # lines or paragraphs on the page
+    jurisdiction: str | None = None  # where the page's own evidence says it is from (rules/jurisdictions.yaml)
 
 
 def scope_of(text: str, lo: int, hi: int, breaks: GatedPattern) -> tuple[int, int]:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from claimcheck.conditions import GENERAL, Conditions
 from claimcheck.context import Cues, PageContext, clause_of, last_match, load_cues, scope_of
 from claimcheck.errors import RuleError
+from claimcheck.jurisdictions import MAINLAND, Jurisdictions
 from claimcheck.knowledge import KnowledgeBase
 from claimcheck.model import SEVERITIES, SEVERITY_RANK, ContextNote, Document, Finding, Hit, Sentence, Suppressed
 from claimcheck.resources import DataFileError, load_yaml, rules_dir
@@ -91,7 +92,12 @@ class Decider:
     """Applies context to hits; pure given its cues, rules and knowledge base."""
 
     def __init__(
-        self, rules: RuleSet, kb: KnowledgeBase, cues: dict[str, Cues] | None = None, conditions: Conditions | None = None
+        self,
+        rules: RuleSet,
+        kb: KnowledgeBase,
+        cues: dict[str, Cues] | None = None,
+        conditions: Conditions | None = None,
+        jurisdictions: Jurisdictions | None = None,
     ) -> None:
         self.rules = rules
         self.kb = kb
@@ -101,6 +107,10 @@ class Decider:
             path = rules_dir() / "conditions.yaml"
             conditions = Conditions.load(path) if path.is_file() else Conditions(())
         self.conditions = conditions
+        if jurisdictions is None:
+            path = rules_dir() / "jurisdictions.yaml"
+            jurisdictions = Jurisdictions.load(path) if path.is_file() else Jurisdictions(())
+        self.jurisdictions = jurisdictions
 
     def page_context(self, doc: Document) -> PageContext:
         topics: set[str] = set()
@@ -118,7 +128,7 @@ class Decider:
                 warn += is_caution or is_research
         return PageContext(
             frozenset(topics), promo >= 2 and promo >= caution, self.conditions.of_page(doc.units), warn >= 2 and warn > promo,
-            len(doc.units),
+            len(doc.units), self.jurisdictions.of_page(doc.units),
         )
 
     def decide(
@@ -229,6 +239,7 @@ class Decider:
             en, zh = self._why(info, condition, s)
             en = f"The classifier {{model}} rates this sentence as a likely {info.label_en.lower()} (p={{p}}); no rule matched it. " + en
             zh = f"分类模型{{model}}判断此句很可能属于“{info.label_zh}”（概率{{p}}），但没有规则命中。" + zh
+        zh, fact_ids = self._localise(zh, self._facts_for(condition, info.facts), page)
         zh = to_traditional(zh) if s.script == "Hant" else zh
         return Finding(
             quote=s.text,
@@ -244,7 +255,7 @@ class Decider:
             evidence=(f"model {name}: p_claim={p}, {score.category} p={score.p_category:.2f}",),
             explanation_en=en.replace("{model}", name).replace("{p}", p),
             explanation_zh=zh.replace("{model}", name).replace("{p}", p),
-            facts=self.kb.many(self._facts_for(condition, info.facts)),
+            facts=self.kb.many(fact_ids),
             context=(ContextNote("model", f"{name} p_claim={p}", "raised"),),
             condition=condition,
         )
@@ -266,6 +277,24 @@ class Decider:
         if condition == GENERAL or cond is None:
             en_name, zh_name = "the conditions it names", "其所宣称的疾病"
         return info.why_en.replace("{condition}", en_name), info.why_zh.replace("{condition}", zh_name)
+
+    def _localise(self, zh: str, fact_ids: list[str], page: PageContext) -> tuple[str, list[str]]:
+        """Cite the advertising law of the page's own jurisdiction: mainland China's only on a mainland page;
+        elsewhere that jurisdiction's law note and facts; with no evidence, no law at all (neutral wording)."""
+        where = page.jurisdiction
+        if where == MAINLAND:
+            return zh, fact_ids
+        mainland = self.jurisdictions.mainland_law_facts()
+        kept = [part for part in re.split(r"(?<=[。；])", zh) if part and not self.jurisdictions.cites_mainland_law(part)]
+        zh = "".join(kept)
+        if zh and zh[-1] == "；":
+            zh = zh[:-1] + "。"
+        facts = [f for f in fact_ids if f not in mainland]
+        local = self.jurisdictions.by_id.get(where) if where else None
+        if local is not None:
+            zh = f"{zh}{local.note_zh}"
+            facts = list(dict.fromkeys(facts[:1] + [f for f in local.law_facts[:2] if f in self.kb] + facts[1:]))
+        return zh, facts
 
     def _facts_for(self, condition: str, category_facts: Iterable[str]) -> list[str]:
         """The condition's own facts first; stroke-only facts stay with stroke claims."""
@@ -398,15 +427,16 @@ class Decider:
             quote = doc.text[hit.span.start : hit.span.end]
             evidence = tuple(dict.fromkeys(f"{it[0].rule_id}: {doc.text[it[0].span.start : it[0].span.end]}" for it in items))
             condition = self.condition_of(s, page)
-            en, zh = _explain(rule, quote, s.script)
+            en, zh = rule.message_en.replace("{quote}", quote), rule.message_zh
             info = self.categories.get(category)
             if condition != "stroke" and info is not None and info.why_en and "stroke" in rule.message_en.lower():
                 why_en, why_zh = self._why(info, condition, s)
                 en = f'"{quote}": {info.label_en.lower()}. {why_en}'
-                zh = f"“{quote}”：{info.label_zh}。{why_zh}"
-                zh = to_traditional(zh) if s.script == "Hant" else zh
+                zh = f"“{{quote}}”：{info.label_zh}。{why_zh}"
             if condition != "stroke":
                 fact_ids = self._facts_for(condition, fact_ids)
+            zh, fact_ids = self._localise(zh, fact_ids, page)
+            zh = (to_traditional(zh) if s.script == "Hant" else zh).replace("{quote}", quote)
             out.append(
                 Finding(
                     quote=quote,
@@ -473,12 +503,6 @@ def _lower(severity: str | None) -> str | None:
         return None
     rank = SEVERITY_RANK[severity] - 1
     return SEVERITIES[rank] if rank >= 0 else None
-
-
-def _explain(rule: Rule, quote: str, script: str) -> tuple[str, str]:
-    """Fill the rule's message; Chinese comes out in the script of the checked text."""
-    zh = to_traditional(rule.message_zh) if script == "Hant" else rule.message_zh
-    return rule.message_en.replace("{quote}", quote), zh.replace("{quote}", quote)
 
 
 def _dedupe_suppressed(items: list[Suppressed]) -> list[Suppressed]:

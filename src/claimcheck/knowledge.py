@@ -22,14 +22,17 @@ class KnowledgeBase:
 
     @classmethod
     def load(cls, path: Path | None = None, *, conditions: Path | None = None) -> KnowledgeBase:
-        """The facts of rules/facts.yaml (or `path`) and the per-condition facts of rules/conditions.yaml
-        (or `conditions`; skipped when a custom `path` is given without one)."""
+        """The facts of rules/facts.yaml (or `path`), with the per-condition facts of rules/conditions.yaml and
+        the advertising-law facts of rules/jurisdictions.yaml (or only `conditions`, when a custom `path` is
+        given)."""
+        extra = [conditions] if conditions is not None else []
         if conditions is None and path is None:
-            conditions = rules_dir() / "conditions.yaml"
+            extra = [rules_dir() / "conditions.yaml", rules_dir() / "jurisdictions.yaml"]
         path = path or rules_dir() / "facts.yaml"
         facts = [_parse(entry, path) for entry in _fact_entries(path, required=True)]
-        if conditions is not None and conditions.is_file():
-            facts += [_parse(entry, conditions) for entry in _fact_entries(conditions, required=False)]
+        for more in extra:
+            if more.is_file():
+                facts += [_parse(entry, more) for entry in _fact_entries(more, required=False)]
         ids = [f.id for f in facts]
         if len(ids) != len(set(ids)):
             dupes = sorted({i for i in ids if ids.count(i) > 1})

@@ -23,7 +23,7 @@ _MACRO = re.compile(r"\{([A-Z][A-Z0-9_]*)\}")
 _MARK = re.compile(r"<m>(.*?)</m>", re.S)
 # Patterns compile with re.ASCII: \b and \w then treat Chinese characters as non-word, so "fda批准" has
 # a boundary after "fda". The text is already NFKC-folded, so full-width letters and digits are ASCII.
-RESERVED_FILES = ("facts.yaml", "lexicon.yaml", "context.yaml", "categories.yaml", "conditions.yaml")
+RESERVED_FILES = ("facts.yaml", "lexicon.yaml", "context.yaml", "categories.yaml", "conditions.yaml", "jurisdictions.yaml")
 FLAGS = re.ASCII
 
 
