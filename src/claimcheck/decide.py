@@ -216,11 +216,13 @@ class Decider:
             return None
         if page.cautionary and score.p_claim < combo.flag_cautionary_page:  # a warner's page quotes and reports
             return None
+        cues = self.cues[s.lang]
+        if page.cautionary and (cues.reported.search(s.norm) or cues.quoted.search(s.norm)):
+            return None  # ... and what it reports or puts in quotation marks is the sellers' voice, not its own
         if page.units >= 3 and "stemcell" not in page.topics and score.p_claim < combo.flag_cautionary_page:
             return None  # a whole page that never names a regenerative treatment: rehabilitation, drugs, surgery
         if _words(s.norm, s.lang) < combo.min_words:  # a phone number, a button, a bare heading
             return None
-        cues = self.cues[s.lang]
         hedges = [getattr(cues, kind) for kind in combo.hedged_cues]
         if score.p_claim < combo.flag_hedged and any(h.search(s.norm) for h in hedges):
             return None  # the classifier reads most hedges; a weak score beside one is not enough
