@@ -10,10 +10,10 @@ import sys
 from collections import Counter, defaultdict
 
 import pytest
-from testpaths import ROOT
 
 from claimcheck import corpus, evaluate
 from claimcheck.model import CATEGORIES
+from testpaths import ROOT
 
 GUARD = ROOT.parent / "shared" / "holdout-guard" / "guard.py"
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
+
 from testpaths import EXAMPLES
 
 README = (EXAMPLES / "README.md").read_text(encoding="utf-8")

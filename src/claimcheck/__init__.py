@@ -13,6 +13,7 @@ from claimcheck.model import Finding, Report
 
 if TYPE_CHECKING:
     from claimcheck.checker import Checker
+    from claimcheck.fetch.extract import Extracted, Regions
 
 __all__ = [
     "Checker",
@@ -28,6 +29,7 @@ __all__ = [
     "check_text",
     "check_url",
     "default_checker",
+    "extract",
 ]
 __version__ = "0.1.0"
 
@@ -57,6 +59,17 @@ def check_url(url: str, **options: Any) -> Report:
     from claimcheck.fetch.page import check_url as _check_url
 
     return _check_url(url, checker=default_checker(), **options)
+
+
+def extract(html: str | bytes, url: str | None = None, *, regions: Regions = None) -> Extracted:
+    """What the checker reads on a page: its main text (or `regions="all"`) as located blocks, and its links.
+
+    Bytes are decoded as a fetched page would be (BOM, meta charset, GBK, Big5, UTF-16). Every block has
+    its offsets in `.text`, its DOM path, nearest heading and region; hidden text is never included.
+    """
+    from claimcheck.fetch.extract import extract as _extract
+
+    return _extract(html, url, regions=regions)
 
 
 def audit(urls, **options: Any):

@@ -35,9 +35,31 @@ def _out() -> Console:
     return Console(soft_wrap=False, highlight=False)
 
 
+def _plain(message: object) -> str:
+    """A user- or page-derived string made safe for rich: markup escaped, control characters shown."""
+    from rich.markup import escape
+
+    from claimcheck.report.terminal import visible
+
+    return escape(visible(str(message)))
+
+
 def _fail(message: str, code: int) -> typer.Exit:
-    Console(stderr=True, highlight=False).print(f"[bold red]error:[/] {message}", markup=True)
+    Console(stderr=True, highlight=False).print(f"[bold red]error:[/] {_plain(message)}", markup=True, soft_wrap=True)
     return typer.Exit(code)
+
+
+REGIONS_HELP = "Page regions to check: main (default), all, or a list such as main,sidebar (navigation, header, footer, sidebar, other)."
+
+
+def _regions(value: str) -> tuple[str, ...]:
+    from claimcheck.errors import InputError
+    from claimcheck.fetch.extract import parse_regions
+
+    try:
+        return parse_regions(value)
+    except InputError as exc:
+        raise _fail(str(exc), EXIT_USAGE) from None
 
 
 def _is_url(source: str) -> bool:
@@ -52,6 +74,7 @@ def check(
     lang: Lang = typer.Option(Lang.auto, "--lang", help="Language of the text (auto detects per paragraph)."),
     allow_private: bool = typer.Option(False, "--allow-private", help="Allow URLs on private or loopback addresses."),
     show_suppressed: bool = typer.Option(False, "--show-suppressed", help="List statements context kept from flagging."),
+    regions: str = typer.Option("main", "--regions", help=REGIONS_HELP),
 ) -> None:
     """Check a text, a file or a web page. Exit 0: nothing flagged, 1: flagged, 2: bad input."""
     import gc
@@ -64,6 +87,7 @@ def check(
 
     if (source is None) == (text is None):
         raise _fail("give exactly one of FILE, '-', URL or --text", EXIT_USAGE)
+    chosen = _regions(regions)
     checker = default_checker()
     language = None if lang is Lang.auto else lang.value
     if text is not None:
@@ -73,12 +97,12 @@ def check(
     elif _is_url(source):
         from claimcheck.fetch.page import check_url
 
-        report = check_url(source, checker=checker, lang=language, allow_private=allow_private)
+        report = check_url(source, checker=checker, lang=language, allow_private=allow_private, regions=chosen)
     elif source.lower().endswith((".html", ".htm", ".xhtml")):
         from claimcheck.fetch.page import check_html
 
         html = read_file(source)
-        report = check_html(html, checker=checker, lang=language, url=Path(source).resolve().as_uri())
+        report = check_html(html, checker=checker, lang=language, url=Path(source).resolve().as_uri(), regions=chosen)
     else:
         report = checker.check_text(read_file(source), lang=language, source={"kind": "file", "path": source})
     _emit(report, fmt, show_suppressed)
@@ -114,7 +138,7 @@ def rules_list(pack: str = typer.Argument(None, help="Only this pack.")) -> None
     ruleset = RuleSet.load(packs=[pack] if pack else None)
     table = Table("rule", "category", "severity", "languages", "examples (match/no-match)")
     for r in ruleset.rules:
-        table.add_row(r.id, r.category, r.severity, ",".join(r.languages), f"{len(r.must_match)}/{len(r.must_not_match)}")
+        table.add_row(_plain(r.id), r.category, r.severity, ",".join(r.languages), f"{len(r.must_match)}/{len(r.must_not_match)}")
     out = _out()
     if not out.is_terminal:
         out.width = 160  # piped: keep ids whole
@@ -133,7 +157,7 @@ def rules_test(pack: str = typer.Argument(None, help="Only this pack.")) -> None
     out = _out()
     failed = [r for r in results if not r.ok]
     for r in failed:
-        out.print(f"[red]FAIL[/] {r.rule_id} ({r.kind}): {r.text!r}\n      {r.detail}")
+        out.print(f"[red]FAIL[/] {_plain(r.rule_id)} ({r.kind}): {_plain(repr(r.text))}\n      {_plain(r.detail)}")
     out.print(f"{len(results) - len(failed)} passed, {len(failed)} failed")
     raise typer.Exit(1 if failed else 0)
 
@@ -157,7 +181,7 @@ def facts(
         return
     table = Table("id", "as of", "recheck by", "confidence", "statement", show_lines=True)
     for f in chosen:
-        table.add_row(f.id, f.as_of, f.recheck_by, f.confidence, f.statement_en)
+        table.add_row(_plain(f.id), str(f.as_of), str(f.recheck_by), f.confidence, _plain(f.statement_en))
     out = _out()
     out.print(table)
     out.print(f"{len(chosen)} fact(s){' past their recheck date' if stale else ''}")
@@ -165,17 +189,31 @@ def facts(
 
 @app.command()
 def audit(
-    sites_file: Path = typer.Argument(..., help="One URL per line; blank lines and # comments ignored."),
+    targets: list[str] = typer.Argument(None, help="The sites file (one URL per line); with --warc, more archives.", show_default=False),
     out: Path = typer.Option(..., "--out", "-o", help="Output directory (results.jsonl, sites.csv, report.html, errors.jsonl)."),
     max_pages: int = typer.Option(20, "--max-pages", min=1, help="Pages per site at most."),
     depth: int = typer.Option(2, "--depth", min=0, help="Link depth from the start page."),
     concurrency: int = typer.Option(8, "--concurrency", min=1, help="Sites fetched at once."),
     allow_private: bool = typer.Option(False, "--allow-private", help="Allow private and loopback addresses."),
+    warc: list[str] = typer.Option(None, "--warc", help="Audit web archives instead: WARC/ARC paths, globs or fsspec URLs (needs the 'crawl' extra).", show_default=False),
+    engine: str = typer.Option("local", "--engine", help="With --warc: local (this process) or dask (one task per archive)."),
+    scheduler: str = typer.Option(None, "--scheduler", help="With --engine dask: a scheduler address (default: a LocalCluster)."),
+    workers: int = typer.Option(2, "--workers", min=1, help="With --engine dask and no --scheduler: LocalCluster worker processes."),
+    prefilter: bool = typer.Option(False, "--prefilter", help="With --warc: skip pages that name no regenerative treatment (counted)."),
+    regions: str = typer.Option("main", "--regions", help=REGIONS_HELP),
 ) -> None:
-    """Audit a list of sites; resumable. Exit 1 if any site is flagged, 0 if none, 2 on bad usage."""
+    """Audit a list of sites, or the pages of web archives (--warc); resumable. Exit 1 if any site is flagged, 0 if none, 2 on bad usage."""
+    if warc:
+        from claimcheck.siteaudit.warc_audit import run_warc_cli
+
+        patterns = [*warc, *(targets or [])]
+        raise typer.Exit(run_warc_cli(patterns, out, engine=engine, scheduler=scheduler, workers=workers, prefilter=prefilter))
+    if len(targets or []) != 1:
+        raise _fail("give one sites file (or --warc with web archives)", EXIT_USAGE)
     from claimcheck.siteaudit import run_cli
 
-    code = run_cli(sites_file, out, max_pages=max_pages, depth=depth, concurrency=concurrency, allow_private=allow_private)
+    chosen = _regions(regions)
+    code = run_cli(Path(targets[0]), out, max_pages=max_pages, depth=depth, concurrency=concurrency, allow_private=allow_private, regions=chosen)
     raise typer.Exit(code)
 
 
@@ -224,11 +262,11 @@ def main() -> None:
     try:
         app()  # standalone: exits with the command's code
     except ClaimcheckError as exc:
-        Console(stderr=True, highlight=False).print(f"[bold red]error:[/] {exc}", markup=True)
+        Console(stderr=True, highlight=False).print(f"[bold red]error:[/] {_plain(exc)}", markup=True, soft_wrap=True)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         Console(stderr=True).print("interrupted")
         sys.exit(130)
     except Exception as exc:  # anything unexpected: one line, no traceback
-        Console(stderr=True, highlight=False).print(f"[bold red]internal error:[/] {type(exc).__name__}: {exc}", markup=True)
+        Console(stderr=True, highlight=False).print(f"[bold red]internal error:[/] {type(exc).__name__}: {_plain(exc)}", markup=True, soft_wrap=True)
         sys.exit(EXIT_INTERNAL)

@@ -36,7 +36,8 @@ class FetchOptions:
     max_bytes: int = 5 * 1024 * 1024
     connect_timeout: float = 10.0
     read_timeout: float = 20.0
-    total_timeout: float = 60.0
+    total_timeout: float = 60.0  # one request (one hop) from connect to the end of its body
+    deadline: float = 60.0  # the whole fetch: robots.txt, every redirect hop, retries, pauses and the body
     max_redirects: int = 5
     obey_robots: bool = True
     host_delay: float = 1.0
@@ -103,7 +104,18 @@ class Fetcher:
             self._client = None
 
     async def fetch(self, url: str) -> Fetched:
-        """GET a page, following at most `max_redirects` redirects, every hop guarded and robots-checked."""
+        """GET a page, following at most `max_redirects` redirects, every hop guarded and robots-checked.
+
+        All of it (robots.txt, hops, retries, host pauses, bodies) must end within `deadline` seconds: a server
+        that drips each response just under the per-request limit cannot stretch one check to minutes."""
+        try:
+            async with asyncio.timeout(self.options.deadline):
+                return await self._fetch(url)
+        except TimeoutError:
+            message = f"{url} took longer than {self.options.deadline:g} s (robots.txt, redirects and body together)"
+            raise FetchError(message, "timeout") from None
+
+    async def _fetch(self, url: str) -> Fetched:
         chain: list[str] = []
         current = url
         for _hop in range(self.options.max_redirects + 1):

@@ -6,7 +6,9 @@ import re
 from collections.abc import Iterable
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
+from claimcheck.errors import FetchError
 from claimcheck.fetch.extract import Link
+from claimcheck.fetch.guard import check_scheme
 
 # (pattern, weight): topic words weigh most; commercial pages (price, cases) next.
 RELEVANT: tuple[tuple[str, float], ...] = (
@@ -30,6 +32,19 @@ SKIP_EXTENSIONS = (
 )
 _TRACKING = re.compile(r"^(utm_\w+|fbclid|gclid|msclkid|spm|_ga)$", re.I)
 _PAGE_WORDS = re.compile(r"login|logout|register|signin|signup|cart|checkout|account|wp-admin|print", re.I)
+_BAD_HOST_CHARS = re.compile(r"""[\s!"#$%&'()*+,;<=>?@\[\\\]^`{|}]""")
+
+
+def url_problem(url: str) -> FetchError | None:
+    """Why `url` can never be fetched (not http(s), no host, unparseable, a host no DNS name can have), or None."""
+    try:
+        check_scheme(url)
+    except FetchError as exc:
+        return exc
+    host = urlsplit(url).hostname or ""
+    if ":" not in host and _BAD_HOST_CHARS.search(host):
+        return FetchError(f"not a valid host name: {host[:100]!r}", "bad_url")
+    return None
 
 
 def normalize_url(url: str) -> str:

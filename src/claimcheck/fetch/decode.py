@@ -69,22 +69,44 @@ def decode_page(data: bytes, *, header_charset: str | None = None, is_html: bool
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return Decoded(data.decode(encoding, errors="replace"), encoding.removesuffix("-sig"), "bom")
+    header = normalize_label(header_charset)
+    if header in _WIDE:  # UTF-16/32 text is full of NUL bytes: the header, not the bytes, says it is text
+        wide = _decode_wide(data, header)
+        if wide is not None:
+            return wide
     if looks_binary(data):
         raise FetchError("the body looks binary, not text", "binary")
-    declared = [(normalize_label(header_charset), "header")]
+    declared = [(header, "header")]
     if is_html:
         declared.append((normalize_label(sniff_meta_charset(data)), "meta"))
         if declared[0][0] == "cp1252":  # a server default "ISO-8859-1" must not hide the page's own declaration
             declared.reverse()
     for encoding, source in declared:
-        if encoding and encoding not in ("utf-16", "utf-16-le", "utf-16-be", "utf-32"):
+        if encoding and encoding not in _WIDE:
             text = _strict(data, encoding)
             if text is not None:
-                return Decoded(text, encoding, source)
+                return _unless_mojibake(data, Decoded(text, encoding, source))
     text = _strict(data, "utf-8")
     if text is not None:
         return Decoded(text, "utf-8", "utf-8")
-    return _detect(data, fallback=next((e for e, _ in declared if e), None))
+    return _detect(data, declared=[e for e, _ in declared if e and e not in _WIDE])
+
+
+_WIDE = ("utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be")
+_CJK = ("gb18030", "big5hkscs")
+_MAX_BAD_SHARE = 0.05  # a reading with more replacement or private-use characters than this is not trusted
+
+
+def _decode_wide(data: bytes, encoding: str) -> Decoded | None:
+    """UTF-16/32 without a BOM: the header names the width, the NUL bytes of ASCII markup name the byte order."""
+    if encoding in ("utf-16", "utf-32"):
+        unit = 2 if encoding == "utf-16" else 4
+        head = data[:PRESCAN_BYTES]
+        big = sum(1 for i in range(0, len(head) - unit + 1, unit) if head[i] == 0)
+        little = sum(1 for i in range(unit - 1, len(head), unit) if head[i] == 0)
+        encoding += "-be" if big > little else "-le"
+    text = _strict(data, encoding)
+    return Decoded(text, encoding, "header") if text is not None else None
 
 
 def _strict(data: bytes, encoding: str) -> str | None:
@@ -94,18 +116,43 @@ def _strict(data: bytes, encoding: str) -> str | None:
         return None
 
 
-def _detect(data: bytes, *, fallback: str | None) -> Decoded:
-    """Undeclared Chinese: the codec whose reading is mostly common characters; else charset-normalizer."""
+def _bad(text: str) -> int:
+    """Replacement and private-use characters: what a wrong codec leaves behind."""
+    return sum(1 for c in text if c == "\ufffd" or "\ue000" <= c <= "\uf8ff")
+
+
+def _unless_mojibake(data: bytes, decoded: Decoded) -> Decoded:
+    """A declared Chinese codec whose reading is mojibake loses to the other one if that reads cleanly.
+
+    Big5 bytes served as GBK (or the reverse) decode without an error, but into rare and private-use characters."""
+    if decoded.encoding not in _CJK:
+        return decoded
+    share = common_han_share(decoded.text, min_han=4)
+    if share > 0.9 and not _bad(decoded.text):
+        return decoded
+    other = _CJK[1 - _CJK.index(decoded.encoding)]
+    text = _strict(data, other)
+    if text is not None and not _bad(text) and common_han_share(text, min_han=4) > max(0.9, share):
+        return Decoded(text, other, "detected")
+    return decoded
+
+
+def _detect(data: bytes, *, declared: list[str]) -> Decoded:
+    """No strict reading: the candidate with the fewest replacement characters, as long as it reads as text
+    (Chinese codecs: mostly common characters); otherwise charset-normalizer."""
     scored = []
-    for encoding in ("gb18030", "big5hkscs"):
-        text = _strict(data, encoding)
-        if text is not None:
-            scored.append((common_han_share(text, min_han=4), encoding, text))
-    if scored and max(scored)[0] > 0.8:
-        _, encoding, text = max(scored)
+    for encoding in dict.fromkeys([*declared, "utf-8", *_CJK]):
+        text = data.decode(encoding, errors="replace")
+        bad = _bad(text)
+        share = common_han_share(text, min_han=4)
+        if bad > _MAX_BAD_SHARE * max(1, len(text)) or (encoding in _CJK and share <= 0.8):
+            continue
+        scored.append((bad, -share, encoding, text))
+    if scored:
+        _, _, encoding, text = min(scored, key=lambda s: s[:2])
         return Decoded(text, encoding, "detected")
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()
-    encoding = (normalize_label(best.encoding) if best else None) or fallback or "utf-8"
+    encoding = (normalize_label(best.encoding) if best else None) or next(iter(declared), None) or "utf-8"
     return Decoded(data.decode(encoding, errors="replace"), encoding, "detected")

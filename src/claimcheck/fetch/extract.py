@@ -1,52 +1,46 @@
-"""HTML -> the readable text a visitor sees, as blocks with locators (offsets, nearest heading, path) and links.
+"""HTML -> the readable text a visitor sees, as blocks with locators (offsets, region, nearest heading, path).
 
-Dropped: script, style, template and other non-text elements; hidden elements (hidden, aria-hidden,
-inline or <style> display:none); navigation, page footers, menus and cookie banners.
+The page is parsed once (lxml, nesting capped: fetch/htmltree.py) and walked once (fetch/domwalk.py);
+trafilatura votes on which blocks are main content (fetch/mainpart.py). Text outside the main content is
+kept as its region (navigation, header, footer, sidebar, other) and left out of `text` unless asked for.
 """
 
 from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
-from bs4 import BeautifulSoup, NavigableString, Tag
-from bs4.element import PreformattedString
+from lxml.html import HtmlElement
 
-SKIP_TAGS = frozenset(
-    "script style template noscript iframe frame frameset svg math canvas object embed applet audio video "
-    "select option textarea head link meta base input map".split()
-)
-BLOCK_TAGS = frozenset(
-    "p div section article main header aside blockquote li dt dd ul ol dl h1 h2 h3 h4 h5 h6 tr table thead "
-    "tbody tfoot figure figcaption caption pre address form fieldset legend details summary body center hr br "
-    "nav footer dialog hgroup menu".split()
-)
-HEADINGS = frozenset("h1 h2 h3 h4 h5 h6".split())
-_SPACE = re.compile(r"\s+")
-_CJK = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef"
-_CJK_BREAK = re.compile(rf"(?<=[{_CJK}])[ \t\r\f]*\n\s*(?=[{_CJK}])")
-_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
-_HIDDEN_CLASSES = frozenset({"hidden", "d-none", "hide", "is-hidden", "invisible", "display-none"})
-_BOILERPLATE = re.compile(
-    r"(^|[-_\s])(nav|navbar|navigation|menu|menubar|breadcrumbs?|skip-?links?|sitemap|cookies?|"
-    r"cookie-?(banner|notice|consent)|consent|gdpr|onetrust|share|social|copyright)([-_\s]|$)",
-    re.I,
-)
-_CONTAINERS = frozenset({"body", "main", "article", "html"})
-Hidden = tuple[frozenset[str], frozenset[str]]
+from claimcheck.errors import InputError
+from claimcheck.fetch.domwalk import HEADINGS, RawBlock, clean, hidden_selectors, walk
+from claimcheck.fetch.htmltree import parse_html
+from claimcheck.fetch.mainpart import main_content_text, mark_main
+
+MAIN = "main"
+REGIONS = ("main", "navigation", "header", "footer", "sidebar", "other")
+Regions = str | Iterable[str] | None  # "main" (the default), "all", or region names
+_MAX_TRAFILATURA_BLOCKS = 20_000  # a page with more blocks keeps its structural regions only
+_HEADED_TEXT = 10  # a heading followed by this much main text in its own section is that text's heading
+_LONG_TEXT = 40
+_LIST_ITEM = re.compile(r"^(.*)/(?:ul|ol|dl)\[[^]]*\]/(?:li|dt|dd)\[[^]]*\]$")
+_TEASER_IMAGE = re.compile(r"/(?:a|figure)\[[^]]*\]/")
+_QUOTE = re.compile(r".*/(?:blockquote|figure)\[[^]]*\]")
 
 
 @dataclass(frozen=True, slots=True)
 class Block:
-    """One block of extracted text: [start, end) in Extracted.text, its kind, nearest heading and DOM path."""
+    """One block of extracted text: [start, end) in Extracted.text, its kind, nearest heading, DOM path, region."""
 
     start: int
     end: int
     kind: str
     heading: str | None
     path: str
+    region: str = MAIN
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +53,10 @@ class Link:
 
 @dataclass(frozen=True, slots=True)
 class Extracted:
-    """The page's readable text and how to find any offset of it back on the page."""
+    """The page's readable text (the regions asked for) and how to find any offset of it back on the page.
+
+    `outside` counts the characters of each region left out of `text`, so a report can say what was not read.
+    """
 
     text: str
     title: str
@@ -67,6 +64,8 @@ class Extracted:
     lang: str
     blocks: tuple[Block, ...]
     links: tuple[Link, ...]
+    regions: tuple[str, ...] = (MAIN,)
+    outside: tuple[tuple[str, int], ...] = ()
 
     def locate(self, offset: int) -> Block | None:
         """The block containing (or, between blocks, preceding) `offset`."""
@@ -75,23 +74,44 @@ class Extracted:
         return self.blocks[i] if i >= 0 else None
 
 
-def extract_html(html: str, base_url: str | None = None) -> Extracted:
-    """Parse `html` and return its readable text, blocks and links."""
-    soup = BeautifulSoup(html, "lxml")
-    base = _base_url(soup, base_url)
-    title = _clean(soup.title.get_text()) if soup.title else ""
-    description = _meta_description(soup)
-    root = soup.body or soup
-    html_tag = soup.find("html")
-    lang = str(html_tag.get("lang") or "") if isinstance(html_tag, Tag) else ""
-    builder = _Builder()
-    if title:
-        builder.add(title, "title", "/html/head/title")
-    if description:
-        builder.add(description, "description", "/html/head/meta[@name='description']")
-    _walk(root, builder, hidden_selectors(soup))
-    links = _links(soup, base) if base else ()
-    return Extracted(builder.text(), title, description, lang, tuple(builder.blocks), links)
+def parse_regions(value: Regions) -> tuple[str, ...]:
+    """'main' (the default), 'all', or a comma-separated list of region names -> a tuple of regions."""
+    if value is None:
+        return (MAIN,)
+    names = value.split(",") if isinstance(value, str) else list(value)
+    names = [n.strip().lower() for n in names if n.strip()]
+    if "all" in names:
+        return REGIONS
+    unknown = [n for n in names if n not in REGIONS]
+    if unknown or not names:
+        raise InputError(f"unknown region {', '.join(unknown) or '(none)'}: use all or {', '.join(REGIONS)}")
+    return tuple(r for r in REGIONS if r in names)
+
+
+def extract_html(html: str, base_url: str | None = None, *, regions: Regions = None) -> Extracted:
+    """Parse `html` and return the text of the chosen regions (main content by default), blocks and links."""
+    chosen = parse_regions(regions)
+    root = parse_html(html)
+    if root is None:
+        return Extracted("", "", "", "", (), (), chosen)
+    title = _title(root)
+    description = _meta_description(root)
+    lang = str(root.get("lang") or "") if root.tag == "html" else ""
+    body = root.find("body")
+    raw = walk(body if body is not None else root, hidden_selectors(root))
+    decided = _decide_regions(root, raw, base_url)
+    head = [
+        (t, k, p, MAIN)
+        for t, k, p in (
+            (title, "title", "/html/head/title"),
+            (description, "description", "/html/head/meta[@name='description']"),
+        )
+        if t
+    ]
+    text, blocks, outside = _assemble([*head, *decided], chosen)
+    base = _base_url(root, base_url)
+    links = _links(root, base) if base else ()
+    return Extracted(text, title, description, lang, blocks, links, chosen, outside)
 
 
 def extract_plain(text: str) -> Extracted:
@@ -104,119 +124,133 @@ def extract_plain(text: str) -> Extracted:
     return Extracted(text, "", "", "", tuple(blocks), ())
 
 
-class _Builder:
-    """Accumulates inline text into blocks and joins blocks into one text with offsets."""
-
-    def __init__(self) -> None:
-        self.parts: list[str] = []
-        self.blocks: list[Block] = []
-        self.pos = 0
-        self.heading: str | None = None
-        self.buffer: list[str] = []
-        self.pending_alts: list[tuple[str, str]] = []
-
-    def add(self, text: str, kind: str, path: str) -> None:
-        if not text:
-            return
-        is_heading = kind in HEADINGS
-        sep = ("\n\n" if is_heading else "\n") if self.parts else ""
-        self.parts.append(sep)
-        self.pos += len(sep)
-        if is_heading:
-            self.heading = text
-        self.blocks.append(Block(self.pos, self.pos + len(text), kind, self.heading, path))
-        self.parts.append(text)
-        self.pos += len(text)
-
-    def flush(self, kind: str, path: str) -> None:
-        text = _clean("".join(self.buffer))
-        self.buffer.clear()
-        self.add(text, kind, path)
-        for alt, alt_path in self.pending_alts:
-            self.add(alt, "alt", alt_path)
-        self.pending_alts.clear()
-
-    def text(self) -> str:
-        return "".join(self.parts)
+def _decide_regions(root: HtmlElement, raw: list[RawBlock], url: str | None) -> list[tuple[str, str, str, str]]:
+    """(text, kind, path, region) per block: hard boilerplate keeps its region; trafilatura decides the rest."""
+    soft = [b for b in raw if not b.hard and b.kind != "alt"]
+    main_text = main_content_text(root, url) if 0 < len(soft) <= _MAX_TRAFILATURA_BLOCKS else None
+    votes = _with_headings_and_quotes(soft, mark_main([b.text for b in soft], main_text)) if main_text else None
+    out: list[tuple[str, str, str, str]] = []
+    previous = MAIN
+    i = 0
+    for b in raw:
+        if b.hard:
+            region = b.hint
+        elif b.kind == "alt":
+            # a linked or captioned image is a teaser, an ad or a photo credit more often than a statement
+            region = (
+                previous
+                if b.hint == MAIN and not _TEASER_IMAGE.search(b.path)
+                else (b.hint if b.hint != MAIN else "other")
+            )
+        else:
+            # without trafilatura's answer everything not certainly boilerplate is read
+            region = MAIN if votes is None or votes[i] else (b.hint if b.hint != MAIN else "other")
+            i += 1
+        if b.kind != "alt":
+            previous = region
+        out.append((b.text, b.kind, b.path, region))
+    return out
 
 
-def _walk(root: Tag, builder: _Builder, hidden: tuple[frozenset[str], frozenset[str]]) -> None:
-    """Depth-first walk without recursion (pages can nest thousands deep)."""
-    block_stack: list[tuple[str, str]] = [(root.name or "body", "/html/body")]
-    stack: list[tuple[object, str, bool]] = [(root, "/html/body", False)]
-    while stack:
-        node, path, leaving = stack.pop()
-        if leaving:
-            assert isinstance(node, Tag)
-            builder.flush(*block_stack[-1])
-            block_stack.pop()
+def _with_headings_and_quotes(soft: list[RawBlock], votes: list[bool]) -> list[bool]:
+    """A heading belongs to the main content it heads; a quote's attribution or caption goes with its quote;
+    a plain list followed, in its own section, by main text is part of it ("Conditions we treat: ...")."""
+    _lists_before_main_text(soft, votes)
+    for i in range(len(soft) - 2, -1, -1):
+        parent = soft[i].path.rsplit("/", 1)[0] + "/"
+        following = soft[i + 1]
+        if (
+            not votes[i]
+            and soft[i].kind in HEADINGS
+            and votes[i + 1]
+            and following.kind not in HEADINGS
+            and len(following.text) >= _HEADED_TEXT
+            and following.path.startswith(parent)
+        ):
+            votes[i] = True
+    for i in range(1, len(soft)):
+        quote = _QUOTE.search(soft[i].path)
+        if not votes[i] and votes[i - 1] and quote and soft[i - 1].path.startswith(soft[i].path[: quote.end()]):
+            votes[i] = True
+    return votes
+
+
+def _assemble(
+    parts: list[tuple[str, str, str, str]], chosen: tuple[str, ...]
+) -> tuple[str, tuple[Block, ...], tuple[tuple[str, int], ...]]:
+    """Join the chosen regions' blocks into one text; a heading or a change of region starts a paragraph."""
+    pieces: list[str] = []
+    blocks: list[Block] = []
+    outside: dict[str, int] = {}
+    pos, heading, last_region = 0, None, None
+    for text, kind, path, region in parts:
+        if region not in chosen:
+            outside[region] = outside.get(region, 0) + len(text)
             continue
-        if isinstance(node, NavigableString):
-            if not isinstance(node, PreformattedString):
-                builder.buffer.append(_CJK_BREAK.sub("", str(node)))
-            continue
-        if not isinstance(node, Tag):
-            continue
-        name = (node.name or "").lower()
-        if node is not root and (name in SKIP_TAGS or is_hidden(node, hidden) or is_boilerplate(node)):
-            continue
-        if name == "img":
-            alt = _clean(str(node.get("alt") or ""))
-            if alt:
-                builder.pending_alts.append((alt, path))
-            continue
-        if name in ("td", "th") and "".join(builder.buffer).strip():
-            builder.buffer.append(" | ")
-        if name in BLOCK_TAGS and node is not root:
-            builder.flush(*block_stack[-1])
-            block_stack.append((name, path))
-            stack.append((node, path, True))
-        counts: dict[str, int] = {}
-        children: list[tuple[object, str, bool]] = []
-        for child in node.children:
-            child_path = path
-            if isinstance(child, Tag):
-                counts[child.name] = counts.get(child.name, 0) + 1
-                ident = child.get("id")
-                child_path = f"{path}/{child.name}" + (f"[@id='{ident}']" if ident else f"[{counts[child.name]}]")
-            children.append((child, child_path, False))
-        stack.extend(reversed(children))
-    builder.flush(*block_stack[-1])
+        paragraph = kind in HEADINGS or (last_region is not None and region != last_region)
+        sep = ("\n\n" if paragraph else "\n") if pieces else ""
+        pieces += [sep, text]
+        pos += len(sep)
+        if kind in HEADINGS:
+            heading = text
+        blocks.append(Block(pos, pos + len(text), kind, heading, path, region))
+        pos += len(text)
+        last_region = region
+    return "".join(pieces), tuple(blocks), tuple(sorted(outside.items()))
 
 
-def _clean(text: str) -> str:
-    return _SPACE.sub(" ", text).strip()
+def _lists_before_main_text(soft: list[RawBlock], votes: list[bool]) -> None:
+    i = 0
+    while i < len(soft):
+        m = _LIST_ITEM.match(soft[i].path)
+        if votes[i] or m is None or soft[i].hint != MAIN:
+            i += 1
+            continue
+        j = i + 1
+        while j < len(soft) and (n := _LIST_ITEM.match(soft[j].path)) is not None and n.group(1) == m.group(1):
+            j += 1
+        after = soft[j] if j < len(soft) else None
+        if after is not None and votes[j] and after.kind not in HEADINGS and len(after.text) >= _LONG_TEXT:
+            if after.path.startswith(m.group(1) + "/"):
+                votes[i:j] = [True] * (j - i)
+        i = j
 
 
-def _base_url(soup: BeautifulSoup, page_url: str | None) -> str | None:
-    base = soup.find("base", href=True)
-    if isinstance(base, Tag) and page_url:
-        return urljoin(page_url, str(base["href"]).strip())
+def _title(root: HtmlElement) -> str:
+    found = next(root.iter("title"), None)
+    return clean(found.text_content()) if found is not None else ""
+
+
+def _base_url(root: HtmlElement, page_url: str | None) -> str | None:
+    for base in root.iter("base"):
+        href = base.get("href")
+        if href is not None and page_url:
+            return urljoin(page_url, href.strip())
     return page_url
 
 
-def _meta_description(soup: BeautifulSoup) -> str:
-    for meta in soup.find_all("meta"):
+def _meta_description(root: HtmlElement) -> str:
+    for meta in root.iter("meta"):
         if str(meta.get("name", "")).lower() == "description":
-            return _clean(str(meta.get("content") or ""))
+            return clean(str(meta.get("content") or ""))
     return ""
 
 
-def _links(soup: BeautifulSoup, base: str) -> tuple[Link, ...]:
+def _links(root: HtmlElement, base: str) -> tuple[Link, ...]:
     """Every <a href> (menus included: they lead to the relevant pages) plus a meta refresh target."""
     found: list[Link] = []
-    for a in soup.find_all(["a", "area"], href=True):
-        href = str(a["href"]).strip()
+    for a in root.iter("a", "area"):
+        href = (a.get("href") or "").strip()
         if not href or href.startswith(("#", "javascript:", "mailto:", "tel:", "data:")):
             continue
-        words = [a.get_text(" "), str(a.get("title") or "")]
-        words += [str(img.get("alt") or "") for img in a.find_all("img")]
+        words = [" ".join(a.itertext()), str(a.get("title") or "")]
+        words += [str(img.get("alt") or "") for img in a.iter("img")]
         try:
             url = urljoin(base, href).split("#", 1)[0]
         except ValueError:
             continue
-        found.append(Link(url, _clean(" ".join(words))))
-    for meta in soup.find_all("meta"):
+        found.append(Link(url, clean(" ".join(words))))
+    for meta in root.iter("meta"):
         if str(meta.get("http-equiv", "")).lower() == "refresh":
             m = re.search(r"url\s*=\s*['\"]?([^'\";]+)", str(meta.get("content") or ""), re.I)
             if m:
@@ -224,65 +258,17 @@ def _links(soup: BeautifulSoup, base: str) -> tuple[Link, ...]:
     return tuple(found)
 
 
-def hidden_selectors(soup: BeautifulSoup) -> Hidden:
-    """Classes and ids that top-level <style> rules hide (rules inside @media are left alone)."""
-    classes: set[str] = set()
-    ids: set[str] = set()
-    for style in soup.find_all("style"):
-        for selectors, body in _top_level_rules(style.get_text()):
-            if not _HIDDEN_STYLE.search(body):
-                continue
-            for sel in selectors.split(","):
-                m = re.fullmatch(r"\s*(?:[a-zA-Z][\w-]*)?([.#])([\w-]+)\s*", sel)
-                if m:
-                    (classes if m.group(1) == "." else ids).add(m.group(2))
-    return frozenset(classes), frozenset(ids)
+def extract(html: str | bytes, url: str | None = None, *, regions: Regions = None) -> Extracted:
+    """What the checker reads on a page: bytes are decoded as a fetched page would be (BOM, meta, GBK, Big5, ...).
 
+    `regions` is 'main' (default), 'all' or a list of region names; InputError for binary bytes or a bad region.
+    """
+    from claimcheck.errors import FetchError
+    from claimcheck.fetch.decode import decode_page
 
-def _top_level_rules(css: str) -> list[tuple[str, str]]:
-    """(selectors, declarations) of rules at brace depth 0; nested blocks such as @media are skipped."""
-    rules, depth, start, open_at = [], 0, 0, 0
-    nested = False
-    for i, ch in enumerate(css):
-        if ch == "{":
-            if depth == 0:
-                open_at, nested = i, False
-            else:
-                nested = True
-            depth += 1
-        elif ch == "}" and depth > 0:
-            depth -= 1
-            if depth == 0:
-                if not nested:
-                    rules.append((css[start:open_at], css[open_at + 1 : i]))
-                start = i + 1
-    return rules
-
-
-def is_hidden(node: Tag, hidden: Hidden) -> bool:
-    """Hidden by attribute, inline style, a hiding class, or a <style> rule."""
-    if node.has_attr("hidden") or str(node.get("aria-hidden", "")).lower() == "true":
-        return True
-    if str(node.get("type", "")).lower() == "hidden":
-        return True
-    style = node.get("style")
-    if style and _HIDDEN_STYLE.search(str(style)):
-        return True
-    classes = node.get("class") or []
-    if any(c in _HIDDEN_CLASSES or c in hidden[0] for c in classes):
-        return True
-    ident = node.get("id")
-    return bool(ident and ident in hidden[1])
-
-
-def is_boilerplate(node: Tag) -> bool:
-    """Navigation, page footers, menus and cookie banners (a footer inside a quote is its attribution)."""
-    name = node.name
-    if name == "nav" or str(node.get("role", "")).lower() in ("navigation", "contentinfo", "menubar", "menu"):
-        return True
-    if name == "footer":
-        return node.find_parent(["blockquote", "figure"]) is None
-    if name in _CONTAINERS:
-        return False
-    marks = " ".join([*(node.get("class") or []), str(node.get("id") or "")])
-    return bool(marks.strip()) and _BOILERPLATE.search(marks) is not None
+    if isinstance(html, bytes):
+        try:
+            html = decode_page(html, is_html=True).text
+        except FetchError as exc:
+            raise InputError(str(exc)) from exc
+    return extract_html(html, url, regions=regions)

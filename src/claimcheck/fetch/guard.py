@@ -40,10 +40,49 @@ def check_scheme(url: str) -> None:
         raise FetchError(f"the URL has no host: {url}", "bad_url")
 
 
+# IANA special-purpose blocks Python's ipaddress still counts as global (or does not know yet).
+EXTRA_DENIED: tuple[tuple[IPNetwork, str], ...] = tuple(
+    (ipaddress.ip_network(net), name)
+    for net, name in (
+        ("192.0.0.0/24", "IETF protocol assignment"),
+        ("192.88.99.0/24", "6to4 relay anycast"),
+        ("64:ff9b:1::/48", "local-use NAT64"),
+        ("fec0::/10", "site-local"),
+        ("3fff::/20", "documentation"),
+        ("5f00::/16", "SRv6 SID"),
+    )
+)
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
+def embedded_ipv4(ip: IPAddress) -> tuple[str, ipaddress.IPv4Address] | None:
+    """The IPv4 address an IPv6 address wraps (mapped, 6to4, Teredo client, NAT64), with the form's name."""
+    if not isinstance(ip, ipaddress.IPv6Address):
+        return None
+    if ip.ipv4_mapped is not None:
+        return "IPv4-mapped", ip.ipv4_mapped
+    if ip.sixtofour is not None:
+        return "6to4", ip.sixtofour
+    if ip.teredo is not None:
+        return "Teredo", ip.teredo[1]
+    if ip in _NAT64:
+        return "NAT64", ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    return None
+
+
 def blocked_reason(ip: IPAddress) -> str | None:
-    """Why this address must not be contacted, or None when it is a public unicast address."""
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        return blocked_reason(ip.ipv4_mapped)
+    """Why this address must not be contacted, or None when it is a public unicast address.
+
+    An IPv6 form that wraps an IPv4 address is judged by the address it wraps (6to4 of 127.0.0.1 is loopback)."""
+    wrapped = embedded_ipv4(ip)
+    if wrapped is not None:
+        form, inner = wrapped
+        reason = blocked_reason(inner)
+        if reason:
+            return reason if form == "IPv4-mapped" else f"{reason} ({form} form of {inner})"
+        if form in ("IPv4-mapped", "6to4", "NAT64"):
+            return None  # a public IPv4 address behind a translating prefix
+    special = next((name for net, name in EXTRA_DENIED if ip.version == net.version and ip in net), None)
     checks = (
         ("loopback", ip.is_loopback),
         ("link-local", ip.is_link_local),
@@ -51,6 +90,7 @@ def blocked_reason(ip: IPAddress) -> str | None:
         ("unspecified", ip.is_unspecified),
         ("reserved", ip.is_reserved),
         ("private", ip.is_private),
+        (special or "", special is not None),
         ("not globally routable", not ip.is_global),
     )
     return next((name for name, hit in checks if hit), None)

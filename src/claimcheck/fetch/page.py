@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from claimcheck.fetch.client import Fetched, Fetcher, FetchOptions
 from claimcheck.fetch.decode import decode_page
-from claimcheck.fetch.extract import Extracted, extract_html, extract_plain
+from claimcheck.fetch.extract import Extracted, Regions, extract_html, extract_plain
 from claimcheck.model import Report
 
 if TYPE_CHECKING:
@@ -19,23 +19,26 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
-def extract_fetched(fetched: Fetched) -> tuple[Extracted, dict[str, Any]]:
-    """Decode and extract a fetched body; the dict says how (for the Report's source)."""
+def extract_fetched(fetched: Fetched, regions: Regions = None) -> tuple[Extracted, dict[str, Any]]:
+    """Decode and extract a fetched body (the main region unless `regions` says more); the dict says how."""
     decoded = decode_page(fetched.body, header_charset=fetched.charset, is_html=fetched.is_html)
-    extracted = extract_html(decoded.text, fetched.final_url) if fetched.is_html else extract_plain(decoded.text)
+    if fetched.is_html:
+        extracted = extract_html(decoded.text, fetched.final_url, regions=regions)
+    else:
+        extracted = extract_plain(decoded.text)
     return extracted, {"encoding": decoded.encoding, "encoding_source": decoded.source}
 
 
 def locate(report: Report, extracted: Extracted, url: str | None) -> Report:
-    """Give every finding its place on the page: URL, offsets in the extracted text, nearest heading, DOM path."""
+    """Give every finding its place on the page: URL, offsets in the extracted text, heading, DOM path, region."""
     located = []
     for f in report.findings:
         block = extracted.locate(f.start)
         where: dict[str, Any] = {"url": url, "start": f.start, "end": f.end}
         if block is not None:
-            where |= {"heading": block.heading, "block": block.kind, "path": block.path}
+            where |= {"heading": block.heading, "block": block.kind, "path": block.path, "region": block.region}
         else:
-            where |= {"heading": None, "block": None, "path": None}
+            where |= {"heading": None, "block": None, "path": None, "region": None}
         located.append(dataclasses.replace(f, location=where))
     return dataclasses.replace(report, findings=tuple(located))
 
@@ -48,14 +51,18 @@ def check_extracted(extracted: Extracted, *, checker: Checker, lang: str | None,
         "html_lang": extracted.lang,
         "blocks": len(extracted.blocks),
         "characters": len(extracted.text),
+        "regions": list(extracted.regions),
+        "outside_characters": dict(extracted.outside),
     }
     report = checker.check_text(extracted.text, lang=lang, source=source)
     return locate(report, extracted, source.get("final_url") or source.get("url"))
 
 
-def check_fetched(fetched: Fetched, *, checker: Checker, lang: str | None = None) -> tuple[Report, Extracted]:
+def check_fetched(
+    fetched: Fetched, *, checker: Checker, lang: str | None = None, regions: Regions = None
+) -> tuple[Report, Extracted]:
     """Check an already fetched page (CPU work only: safe to run in a worker thread)."""
-    extracted, how = extract_fetched(fetched)
+    extracted, how = extract_fetched(fetched, regions)
     source = {
         "kind": "url",
         "url": fetched.url,
@@ -69,9 +76,11 @@ def check_fetched(fetched: Fetched, *, checker: Checker, lang: str | None = None
     return check_extracted(extracted, checker=checker, lang=lang, source=source), extracted
 
 
-def check_html(html: str, *, checker: Checker, lang: str | None = None, url: str | None = None) -> Report:
+def check_html(
+    html: str, *, checker: Checker, lang: str | None = None, url: str | None = None, regions: Regions = None
+) -> Report:
     """Check an HTML document already in hand (a saved file, say); `url` is where it came from."""
-    extracted = extract_html(html, url)
+    extracted = extract_html(html, url, regions=regions)
     return check_extracted(extracted, checker=checker, lang=lang, source={"kind": "html", "url": url})
 
 
@@ -82,14 +91,15 @@ async def check_url_async(
     lang: str | None = None,
     allow_private: bool = False,
     options: FetchOptions | None = None,
+    regions: Regions = None,
 ) -> Report:
-    """Fetch one page safely and check it (async)."""
+    """Fetch one page safely and check it (async); `regions` beyond 'main' also checks boilerplate."""
     options = options or FetchOptions(allow_private=allow_private)
     if allow_private and not options.allow_private:
         options = dataclasses.replace(options, allow_private=True)
     async with Fetcher(options) as fetcher:
         fetched = await fetcher.fetch(url)
-    report, _ = await asyncio.to_thread(check_fetched, fetched, checker=checker, lang=lang)
+    report, _ = await asyncio.to_thread(check_fetched, fetched, checker=checker, lang=lang, regions=regions)
     return report
 
 
@@ -100,10 +110,13 @@ def check_url(
     lang: str | None = None,
     allow_private: bool = False,
     options: FetchOptions | None = None,
+    regions: Regions = None,
 ) -> Report:
     """Fetch one page safely and check it; FetchError (with a reason) when it cannot be fetched."""
     return run_sync(
-        lambda: check_url_async(url, checker=checker, lang=lang, allow_private=allow_private, options=options)
+        lambda: check_url_async(
+            url, checker=checker, lang=lang, allow_private=allow_private, options=options, regions=regions
+        )
     )
 
 

@@ -88,6 +88,9 @@ def _totals(sites: list[SiteSummary], generated_at: str) -> str:
         f"<span><b>{pages}</b> pages checked</span>",
         f"<span><b>{failed}</b> pages not checked</span>",
     ]
+    outside = sum(s.outside_main for s in sites)
+    if outside:
+        items.append(f"<span><b>{outside}</b> findings outside the main content</span>")
     meta = []
     if generated_at:
         meta.append(f"generated {escape(generated_at)}")
@@ -205,6 +208,10 @@ def _errors(sites: list[SiteSummary]) -> str:
 def _link(url: str, text: str | None = None) -> str:
     """An <a> only for http(s) URLs (never javascript: or data:), always escaped."""
     label = escape(text if text is not None else url)
-    if urlsplit(url).scheme.lower() in ("http", "https"):
+    try:
+        scheme = urlsplit(url).scheme.lower()
+    except ValueError:  # an unparseable site-list line ("http://[::1") is shown, not linked
+        return label
+    if scheme in ("http", "https"):
         return f'<a href="{escape(url, quote=True)}" rel="noopener noreferrer nofollow">{label}</a>'
     return label

@@ -31,6 +31,7 @@ class SiteSummary:
     error_pages: list[dict[str, Any]] = field(default_factory=list)
     worst: list[dict[str, Any]] = field(default_factory=list)
     facts_as_of: str = ""
+    outside_main: int = 0  # distinct findings in menus, headers, footers or sidebars (audits run with all regions)
 
     @property
     def findings(self) -> int:
@@ -90,6 +91,7 @@ def _add_page(
             continue
         seen.add(key)
         summary.categories[key[0]] += 1
+        summary.outside_main += (f.get("location") or {}).get("region") not in (None, "main")
         sev = f.get("severity")
         if sev in SEVERITY_RANK and (
             summary.max_severity is None or SEVERITY_RANK[sev] > SEVERITY_RANK[summary.max_severity]

@@ -44,6 +44,7 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 _URL_ERRORS: dict[int | str, dict[str, Any]] = {
     403: {"model": schemas.ErrorBody, "description": "The site's robots.txt forbids fetching the page."},
     501: {"model": schemas.ErrorBody, "description": "URL checks are not available in this installation."},
+    503: {"model": schemas.ErrorBody, "description": "Too many URL checks in progress; retry after Retry-After seconds."},
     502: {
         "model": schemas.ErrorBody,
         "description": "The page could not be fetched (DNS, refused, HTTP error, wrong type).",
@@ -55,8 +56,10 @@ _JSONLD = {"application/ld+json": {"schema": {"type": "object", "description": "
 router = APIRouter()
 
 
-def create_app(checker: Checker | None = None, allow_private: bool = False) -> FastAPI:
-    """The ASGI app; pass a ready Checker to share one (tests), or let the app build the default at start."""
+def create_app(checker: Checker | None = None, allow_private: bool = False, url_limits: Any = None) -> FastAPI:
+    """The ASGI app; pass a ready Checker to share one (tests), or let the app build the default at start.
+
+    `url_limits` (a serve.urlchecks.UrlLimits) bounds URL checks; by default from the environment."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -76,6 +79,8 @@ def create_app(checker: Checker | None = None, allow_private: bool = False) -> F
         redoc_url=None,
     )
     app.state.allow_private = allow_private
+    app.state.url_limits = url_limits
+    app.state.url_checks = None  # made on first use, inside the server's event loop
     errors.install(app)
     app.add_middleware(BodyLimit, max_bytes=schemas.MAX_BODY_BYTES)
     app.add_middleware(SecurityHeaders)
@@ -88,7 +93,10 @@ def run(host: str = "127.0.0.1", port: int = 8000, allow_private: bool = False) 
     """Serve the app under uvicorn until interrupted (what `claimcheck serve` calls)."""
     import uvicorn
 
-    uvicorn.run(create_app(allow_private=allow_private), host=host, port=port, log_level="info")
+    from claimcheck.serve.urlchecks import UrlLimits
+
+    limits = UrlLimits.from_env()  # a bad setting fails at start, not on the first URL check
+    uvicorn.run(create_app(allow_private=allow_private, url_limits=limits), host=host, port=port, log_level="info")
 
 
 @router.post(
@@ -106,7 +114,7 @@ async def check(
     checker = request.app.state.checker
     lang = _lang(body.lang)
     if body.url is not None:
-        report = await _check_url(body.url, checker, lang, request.app.state.allow_private)
+        report = await _check_url(body.url, request, lang)
     else:
         report = await run_in_threadpool(
             partial(checker.check_text, body.text or "", lang=lang, source={"kind": "text"})
@@ -193,13 +201,16 @@ def _lang(lang: str | None) -> str | None:
     return None if lang in (None, "auto") else lang
 
 
-async def _check_url(url: str, checker: Checker, lang: str | None, allow_private: bool) -> Report:
-    """Fetch through the safe fetcher (address guard, size and type limits) in a worker thread."""
+async def _check_url(url: str, request: Request, lang: str | None) -> Report:
+    """Fetch through the safe fetcher (address guard, size, type and time limits), through the URL-check gate."""
     url = url.strip()
     if _UNSAFE_URL_CHARS.search(url):  # the fetcher's URL parser rejects these with a non-FetchError
         raise FetchError(f"not a valid URL (spaces or control characters): {url[:200]!r}", "bad_url")
-    try:
-        from claimcheck.fetch.page import check_url
-    except ImportError:
-        raise HTTPException(501, "URL checks are not available in this installation") from None
-    return await run_in_threadpool(partial(check_url, url, checker=checker, lang=lang, allow_private=allow_private))
+    state = request.app.state
+    if state.url_checks is None:
+        try:
+            from claimcheck.serve.urlchecks import UrlChecks, UrlLimits
+        except ImportError:
+            raise HTTPException(501, "URL checks are not available in this installation") from None
+        state.url_checks = UrlChecks(state.url_limits or UrlLimits.from_env())
+    return await state.url_checks.check(url, checker=state.checker, lang=lang, allow_private=state.allow_private)

@@ -31,6 +31,7 @@ HTTP_CODES = {
     413: "too_large",
     415: "unsupported_media_type",
     501: "not_available",
+    503: "busy",
 }
 _TOO_LONG = {"string_too_long", "too_long"}
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from claimcheck.fetch.client import FetchOptions
+from claimcheck.fetch.extract import Regions, parse_regions
 from claimcheck.siteaudit.engine import AuditConfig, PageResult, crawl_sites, index_done, parse_sites
 
 if TYPE_CHECKING:
@@ -25,12 +26,21 @@ __all__ = ["AuditConfig", "PageResult", "audit", "audit_async", "parse_sites", "
 
 
 def _config(
-    max_pages: int, depth: int, concurrency: int, allow_private: bool, lang: str | None, options: FetchOptions | None
+    max_pages: int,
+    depth: int,
+    concurrency: int,
+    allow_private: bool,
+    lang: str | None,
+    options: FetchOptions | None,
+    regions: Regions = None,
 ) -> AuditConfig:
     fetch = options or FetchOptions()
     if allow_private:
         fetch = dataclasses.replace(fetch, allow_private=True)
-    return AuditConfig(max_pages=max_pages, depth=depth, concurrency=concurrency, lang=lang, fetch=fetch)
+    chosen = parse_regions(regions)
+    return AuditConfig(
+        max_pages=max_pages, depth=depth, concurrency=concurrency, lang=lang, fetch=fetch, regions=chosen
+    )
 
 
 async def audit_async(
@@ -44,13 +54,17 @@ async def audit_async(
     allow_private: bool = False,
     lang: str | None = None,
     options: FetchOptions | None = None,
+    regions: Regions = None,
 ) -> AsyncIterator[PageResult]:
-    """Audit sites, yielding each newly finished page; with `out`, store and resume like the CLI."""
+    """Audit sites, yielding each newly finished page; with `out`, store and resume like the CLI.
+
+    `regions="all"` also checks menus, headers, footers and sidebars (findings say which region).
+    """
     from claimcheck.siteaudit.outputs import write_outputs
     from claimcheck.siteaudit.store import ResultStore
 
     sites = parse_sites(urls)
-    config = _config(max_pages, depth, concurrency, allow_private, lang, options)
+    config = _config(max_pages, depth, concurrency, allow_private, lang, options, regions)
     store = ResultStore(Path(out)) if out is not None else None
     lines = store.open() if store else []
     try:

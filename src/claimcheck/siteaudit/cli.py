@@ -17,7 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 
 from claimcheck.errors import InputError
 from claimcheck.fetch.client import FetchOptions
-from claimcheck.siteaudit.engine import AuditConfig, crawl_sites, index_done, parse_sites
+from claimcheck.siteaudit.engine import AuditConfig, bad_site_lines, crawl_sites, index_done, parse_sites
 from claimcheck.siteaudit.outputs import REPORT_HTML, SITES_CSV, write_outputs
 from claimcheck.siteaudit.store import ResultStore, StoreError
 
@@ -34,6 +34,7 @@ def run_cli(
     concurrency: int = 8,
     allow_private: bool = False,
     console: Console | None = None,
+    regions: tuple[str, ...] = ("main",),
 ) -> int:
     """Run an audit to completion (or interruption) and return the exit code."""
     err = console or Console(stderr=True, highlight=False)
@@ -42,6 +43,10 @@ def run_cli(
     except InputError as exc:
         err.print(f"[bold red]error:[/] {escape(str(exc))}", soft_wrap=True)
         return EXIT_USAGE
+    for number, line, problem in _bad_lines(sites_file):
+        err.print(
+            f"[yellow]warning:[/] {escape(f'{sites_file}:{number}: {problem}; the line is {line!r}')}", soft_wrap=True
+        )
     store = ResultStore(out)
     try:
         lines = store.open()
@@ -50,7 +55,7 @@ def run_cli(
         return EXIT_USAGE
     from claimcheck import default_checker
 
-    config = AuditConfig(max_pages=max_pages, depth=depth, concurrency=concurrency, fetch=options)
+    config = AuditConfig(max_pages=max_pages, depth=depth, concurrency=concurrency, fetch=options, regions=regions)
     code = None
     try:
         asyncio.run(_run(sites, lines, store, config, default_checker().warm(), err))  # many pages: pay once
@@ -82,10 +87,20 @@ def run_cli(
         f"{len(flagged)} site(s) flagged, {failed} page(s) not checked",
         soft_wrap=True,
     )
+    outside = sum(s.outside_main for s in summaries)
+    if regions != ("main",):
+        err.print(f"{outside} finding(s) outside the main content (menus, headers, footers, sidebars)", soft_wrap=True)
     err.print(escape(f"written to {out}: results.jsonl, {SITES_CSV}, {REPORT_HTML}, errors.jsonl"), soft_wrap=True)
     if code is not None:
         return code
     return EXIT_FLAGGED if flagged else EXIT_CLEAN
+
+
+def _bad_lines(sites_file: Path) -> list[tuple[int, str, str]]:
+    """The site-list lines that are no URL (each becomes a bad_url error row; the audit goes on)."""
+    from claimcheck.inputs import read_file
+
+    return bad_site_lines(read_file(sites_file).splitlines())
 
 
 def _usage(sites_file: Path, allow_private: bool) -> tuple[list[str], FetchOptions]:

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import asyncio
 import heapq
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from claimcheck.errors import ClaimcheckError, FetchError
 from claimcheck.fetch.client import Fetcher, FetchOptions, now_iso
-from claimcheck.fetch.crawl import normalize_url, select_links, site_key
+from claimcheck.fetch.crawl import normalize_url, select_links, site_key, url_problem
 from claimcheck.fetch.page import check_fetched
 from claimcheck.model import Report
 
@@ -36,6 +37,7 @@ class AuditConfig:
     concurrency: int = 8
     lang: str | None = None
     fetch: FetchOptions = field(default_factory=FetchOptions)
+    regions: tuple[str, ...] = ("main",)  # page regions checked; ("main",) leaves menus, footers, sidebars out
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,20 +74,37 @@ class PageResult:
 
 
 def parse_sites(lines: Iterable[str]) -> list[str]:
-    """Site URLs from text lines: blanks and # comments ignored, a bare host gets https://, duplicates merged."""
-    sites: dict[str, None] = {}
-    for raw in lines:
-        line = raw.strip().lstrip("\ufeff")
+    """Site URLs from text lines: blanks and # comments ignored, a bare host gets https://, duplicates merged.
+
+    A line that is no fetchable URL is kept exactly as written: its crawl records why (see `bad_site_lines`)."""
+    return list(dict.fromkeys(url for _, url, _ in _site_lines(lines)))
+
+
+def bad_site_lines(lines: Iterable[str]) -> list[tuple[int, str, str]]:
+    """(line number, the line as written, why it cannot be fetched) for every unusable line of a site list."""
+    return [(number, url, problem) for number, url, problem in _site_lines(lines) if problem]
+
+
+def _site_lines(lines: Iterable[str]) -> Iterator[tuple[int, str, str | None]]:
+    for number, raw in enumerate(lines, 1):
+        line = raw.strip().lstrip("\ufeff").strip()
         if not line or line.startswith("#"):
             continue
-        if "://" not in line:
-            line = "https://" + line
-        try:
-            line = normalize_url(line)
-        except ValueError:
-            pass  # kept as written: its crawl records why it cannot be fetched
-        sites.setdefault(line, None)
-    return list(sites)
+        url = line if "://" in line else "https://" + line
+        problem = url_problem(url)
+        if problem is None:
+            yield number, normalize_url(url), None
+        else:  # normalized only when that keeps it recognisable ("garbage" must not become "https:///")
+            normal = _normalized_or_none(url)
+            yield number, normal or line, str(problem)
+
+
+def _normalized_or_none(url: str) -> str | None:
+    try:
+        normal = normalize_url(url)
+        return normal if urlsplit(normal).hostname else None
+    except ValueError:
+        return None
 
 
 def index_done(lines: Iterable[dict[str, Any]]) -> dict[str, dict[str, dict[str, Any]]]:
@@ -155,6 +174,13 @@ async def crawl_site(
     emit: Callable[[PageResult], None],
 ) -> None:
     """Best-first crawl of one site up to `depth` and `max_pages`; finished pages are replayed, not fetched."""
+    problem = url_problem(site if "://" in site else "https://" + site)
+    if problem:  # a site-list line that is no URL: one error result, and the other sites go on
+        if site not in done:
+            error = {"reason": problem.reason, "message": str(problem)}
+            status = "skipped" if problem.reason in SKIP_REASONS else "error"
+            emit(PageResult(site, site, 0, status, now_iso(), error=error))
+        return
     hosts = {site_key(site)}
     heap: list[tuple[float, int, str]] = [(float("-inf"), 0, site)]
     visited: set[str] = set()
@@ -167,7 +193,16 @@ async def crawl_site(
         if line is not None:
             final, links = line.get("final_url"), [(str(u), float(s)) for u, s in line.get("links") or []]
         else:
-            result = await check_page(site, url, depth, fetcher=fetcher, checker=checker, hosts=hosts, lang=config.lang)
+            result = await check_page(
+                site,
+                url,
+                depth,
+                fetcher=fetcher,
+                checker=checker,
+                hosts=hosts,
+                lang=config.lang,
+                regions=config.regions,
+            )
             emit(result)
             final, links = result.final_url, list(result.links)
         if depth == 0 and final:
@@ -179,13 +214,21 @@ async def crawl_site(
 
 
 async def check_page(
-    site: str, url: str, depth: int, *, fetcher: Fetcher, checker: Checker, hosts: set[str], lang: str | None
+    site: str,
+    url: str,
+    depth: int,
+    *,
+    fetcher: Fetcher,
+    checker: Checker,
+    hosts: set[str],
+    lang: str | None,
+    regions: tuple[str, ...] = ("main",),
 ) -> PageResult:
     """Fetch and check one page; every failure becomes a result with a reason, never an exception."""
     started = now_iso()
     try:
         fetched = await fetcher.fetch(url)
-        report, extracted = await asyncio.to_thread(check_fetched, fetched, checker=checker, lang=lang)
+        report, extracted = await asyncio.to_thread(check_fetched, fetched, checker=checker, lang=lang, regions=regions)
         page_hosts = hosts | {site_key(fetched.final_url)} if depth == 0 else hosts
         links = tuple(select_links(extracted.links, page_hosts)[:MAX_LINKS_KEPT])
         return PageResult(site, url, depth, "checked", fetched.fetched_at, report, fetched.final_url, None, links)

@@ -10,10 +10,14 @@ swaps in a plain dict, which is a few times faster per lookup.
 from __future__ import annotations
 
 import logging
+import os
+import stat
 import struct
+import tempfile
 import threading
 from array import array
 from bisect import bisect_left
+from pathlib import Path
 from types import ModuleType
 
 from claimcheck.resources import cache_dir, write_atomic
@@ -67,20 +71,56 @@ def jieba_ready() -> ModuleType:
         if tok.initialized:
             return jieba
         jieba.setLogLevel(logging.WARNING)  # no "Building prefix dict ..." lines on stderr
+        folder = private_cache_dir()
         if tok.dictionary != jieba.DEFAULT_DICT:  # someone chose another dictionary: let jieba handle it
-            tok.initialize()
+            _initialize(tok, folder)
             return jieba
-        folder = cache_dir()
         path = folder / f"jieba-{jieba.__version__}-prefix.sorted" if folder else None
         loaded = _read(path) if path is not None else None
         if loaded is not None:
             tok.FREQ, tok.total = loaded
             tok.initialized = True
             return jieba
-        tok.initialize()
+        _initialize(tok, folder)
         if path is not None:
             write_atomic(path, _encode(tok.FREQ, tok.total))
     return jieba
+
+
+def _initialize(tok, folder: Path | None) -> None:
+    """jieba's own initialize, with its marshal cache kept in our private folder, never the shared temp folder
+    (where anyone could plant one); without a private folder, in a throwaway one removed afterwards."""
+    if tok.tmp_dir is not None:  # the caller chose where jieba caches
+        tok.initialize()
+        return
+    if folder is not None:
+        tok.tmp_dir = str(folder)
+        tok.initialize()
+        return
+    with tempfile.TemporaryDirectory(prefix="claimcheck-jieba-") as scratch:
+        tok.tmp_dir = scratch
+        try:
+            tok.initialize()
+        finally:
+            tok.tmp_dir = None
+
+
+def private_cache_dir() -> Path | None:
+    """The per-user cache folder (created 0700) if it is ours and only we can write to it; else None.
+
+    Caches are trusted input: one read from a folder others can write would let them change segmentation."""
+    folder = cache_dir()
+    if folder is None:
+        return None
+    try:
+        info = folder.stat()
+    except OSError:
+        return None
+    if not hasattr(os, "getuid"):  # Windows: no POSIX owner and mode bits to check
+        return folder
+    if info.st_uid != os.getuid() or stat.S_IMODE(info.st_mode) & 0o022:
+        return None
+    return folder
 
 
 def jieba_full() -> ModuleType:

@@ -1,0 +1,121 @@
+"""Hostile names and texts through the CLI as a user runs it (a subprocess): markup, terminal escapes, caches."""
+
+from __future__ import annotations
+
+import marshal
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent / "fetch"))
+from siteserver import SiteServer  # noqa: E402
+
+CLI = [sys.executable, "-m", "claimcheck"]
+ESCAPES = (
+    "Our stem cell therapy \x1b]0;pwned\x07 is FDA approved\x1b[2J for stroke. \x9b31m \x1b]8;;http://evil/\x1b\\link"
+)
+
+
+def run(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([*CLI, *args], capture_output=True, timeout=180, cwd=cwd, env=env)
+
+
+@pytest.mark.parametrize("name", ["no[/]such.txt", "a[bold]b.txt", "dir[/]x/[red]y.txt"])
+def test_markup_in_a_missing_file_name_is_printed_as_written(tmp_path, name):
+    """Row 8: `[/]` raised rich's MarkupError (traceback, exit 1 = "flagged"); `[bold]` was swallowed."""
+    result = run("check", name, cwd=tmp_path)
+    err = result.stderr.decode()
+    assert result.returncode == 2, err
+    assert "Traceback" not in err and f"no such file: {name}" in err
+
+
+def test_markup_in_a_directory_name(tmp_path):
+    folder = tmp_path / "[bold]x"
+    folder.mkdir()
+    result = run("check", str(folder))
+    err = result.stderr.decode()
+    assert result.returncode == 2 and "is a directory" in err and "[bold]x is" in err, err
+
+
+def test_markup_in_a_redirect_target(tmp_path):
+    site = SiteServer()
+    try:
+        site.redirect("/go", "/gone[/]here[bold]")
+        result = run("check", site.url("/go"), "--allow-private")
+    finally:
+        site.close()
+    err = result.stderr.decode()
+    assert result.returncode == 3 and "Traceback" not in err, err
+    assert "/gone[/]here[bold]" in err
+
+
+def test_terminal_escapes_in_text_are_shown_not_obeyed(tmp_path):
+    """Row 9: ESC, OSC (title, hyperlink), BEL and C1 CSI reached the terminal raw from checked text."""
+    path = tmp_path / "page.txt"
+    path.write_text(ESCAPES, encoding="utf-8")
+    for fmt in ("text", "markdown"):
+        result = run("check", str(path), "--format", fmt)
+        assert result.returncode == 1, result.stderr.decode()
+        out = result.stdout
+        assert not any(c in out for c in (b"\x1b", b"\x07", b"\xc2\x9b")), (fmt, out[:400])
+        assert "FDA approved" in out.decode() and "␛]0;pwned␇" in out.decode()
+
+
+def test_terminal_escapes_from_an_html_page_are_shown_not_obeyed(tmp_path):
+    """A fetched or saved page can smuggle ESC as a character reference (&#27;)."""
+    path = tmp_path / "page.html"
+    path.write_text(
+        "<html><body><h1>Stem cells</h1><p>Our stem cell therapy &#27;]0;pwned&#7; cures stroke &#27;[2J now.</p>"
+        "</body></html>",
+        encoding="utf-8",
+    )
+    result = run("check", str(path))
+    assert result.returncode == 1, result.stderr.decode()
+    assert b"\x1b" not in result.stdout and b"\x07" not in result.stdout
+    assert "cures stroke" in result.stdout.decode()
+
+
+def test_visible_keeps_offsets():
+    from claimcheck.report.terminal import visible
+
+    text = "a\x1b[2Jb\x07c\x9bd\te\nf"
+    shown = visible(text)
+    assert len(shown) == len(text) and shown[0] == "a" and shown.endswith("\te\nf")
+    assert not any(ord(c) < 32 and c not in "\t\n" or 127 <= ord(c) < 160 for c in shown)
+
+
+def _planted_cache(path: Path) -> None:
+    """A jieba marshal cache in which the whole sentence is one word (real segmentation splits it)."""
+    word = "干细胞治疗中风"
+    freq = {word[:i]: 0 for i in range(1, len(word))} | {word: 10**9}
+    path.write_bytes(marshal.dumps((freq, 10**9)))
+
+
+def test_jieba_never_reads_a_cache_from_the_shared_temp_folder(tmp_path):
+    """Row 12: jieba loaded $TMPDIR/jieba.cache with marshal; a planted file changed segmentation."""
+    shared = tmp_path / "shared-tmp"
+    shared.mkdir()
+    _planted_cache(shared / "jieba.cache")
+    own = tmp_path / "own-cache"
+    code = (
+        "from claimcheck.text.words import jieba_words; import jieba, json; "
+        "print(json.dumps([jieba_words('干细胞治疗中风'), jieba.dt.tmp_dir]))"
+    )
+    for cache in (own, tmp_path / "shared-cache"):
+        env = {**os.environ, "TMPDIR": str(shared), "CLAIMCHECK_CACHE_DIR": str(cache)}
+        if cache.name == "shared-cache":  # a cache folder others may write to is not trusted either
+            cache.mkdir(mode=0o777)
+            cache.chmod(0o777)
+            _planted_cache(cache / "jieba.cache")
+        result = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=180, env=env)
+        assert result.returncode == 0, result.stderr.decode()
+        import json
+
+        words, tmp_dir = json.loads(result.stdout)
+        assert words == ["干细胞", "治疗", "中风"], (cache, words)
+        assert tmp_dir is None or Path(tmp_dir) == own
+    assert (own.stat().st_mode & 0o777) == 0o700
+    assert (own / "jieba.cache").exists() or any(own.glob("jieba-*"))
