@@ -142,7 +142,8 @@ class Decider:
     ) -> tuple[list[Finding], list[Suppressed]]:
         """Weigh context for every hit; with classifier `scores`, combine both kinds of evidence.
 
-        Classifier-only findings come only from `model_units`, the units the classifier itself let through.
+        Classifier-only findings come only from `model_units`, the units the classifier read (every English or
+        Chinese unit when a model is loaded).
         """
         page = self.page_context(doc)
         scores = scores or {}
