@@ -135,3 +135,17 @@ def test_checking_makes_no_reference_cycles(checker):
     finally:
         if was:
             gc.enable()
+
+
+def test_lone_surrogates_are_replaced_with_offsets_kept(checker):
+    """Issue 17, row 10: a lone surrogate can never reach a report (JSON and UTF-8 could not encode it)."""
+    import json
+
+    text = "Our stem cells cure stroke \ud800 and have no side effects at all!\udfff"
+    report = checker.check_text(text)
+    assert report.flagged
+    payload = json.dumps(report.to_dict(), ensure_ascii=False).encode("utf-8")  # raised before the fix
+    assert b"\xef\xbf\xbd" in payload  # the sentence quoted in the report holds the replacement
+    clean = text.replace("\ud800", "\ufffd").replace("\udfff", "\ufffd")
+    for f in report.findings:
+        assert clean[f.start : f.end] == f.quote  # offsets point where they did in the text given

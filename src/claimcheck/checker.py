@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 
 from claimcheck.decide import Decider
@@ -14,6 +15,9 @@ from claimcheck.text.segment import Segmenter, Unit, fold_units, prepare
 from claimcheck.text.words import jieba_full
 
 MAX_CHARS = 25_000_000
+# A str holds a surrogate code point only unpaired (a pair is one code point): it cannot be encoded, so a
+# report quoting it could not be written as JSON or UTF-8. Each becomes U+FFFD, the replacement character.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 _LONG_TEXT = 100_000
 _UNLOADED = object()
 
@@ -62,6 +66,7 @@ class Checker:
             raise InputError(f"text is too long ({len(text):,} characters; the limit is {MAX_CHARS:,})")
         if lang not in (None, "auto", "en", "zh"):
             raise InputError(f"unknown language {lang!r}: use auto, en or zh")
+        text = _LONE_SURROGATE.sub("\ufffd", text)  # one for one, so every offset still points where it did
         doc, hits, model_units = self._analyse(text, lang)
         scores, name = None, ""
         if doc.sentences and self.model is not None:  # nothing to score: the model is never loaded
