@@ -18,6 +18,7 @@ from claimcheck import __version__
 from claimcheck.errors import FetchError
 from claimcheck.fetch import guard
 from claimcheck.fetch.body import read_capped
+from claimcheck.fetch.decode import split_content_type
 from claimcheck.fetch.robots import ROBOTS_MAX_BYTES, RobotsCache
 
 ROBOTS_AGENT = "claimcheck"
@@ -229,14 +230,7 @@ class _HostGate:
 
 
 def _content_type(headers: httpx.Headers) -> tuple[str, str | None]:
-    raw = headers.get("content-type", "")
-    mime = raw.split(";", 1)[0].strip().lower()
-    charset = None
-    for param in raw.split(";")[1:]:
-        key, _, value = param.partition("=")
-        if key.strip().lower() == "charset":
-            charset = value.strip().strip("\"'") or None
-    return mime, charset
+    return split_content_type(headers.get("content-type", ""))
 
 
 def _retry_after(value: str | None) -> float | None:

@@ -156,3 +156,15 @@ def _detect(data: bytes, *, declared: list[str]) -> Decoded:
     best = from_bytes(data).best()
     encoding = (normalize_label(best.encoding) if best else None) or next(iter(declared), None) or "utf-8"
     return Decoded(data.decode(encoding, errors="replace"), encoding, "detected")
+
+
+def split_content_type(raw: str | None) -> tuple[str, str | None]:
+    """`text/html; charset=GBK` -> ('text/html', 'GBK')."""
+    raw = raw or ""
+    mime = raw.split(";", 1)[0].strip().lower()
+    charset = None
+    for param in raw.split(";")[1:]:
+        key, _, value = param.partition("=")
+        if key.strip().lower() == "charset":
+            charset = value.strip().strip("\"'") or None
+    return mime, charset

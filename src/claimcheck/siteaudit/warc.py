@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from claimcheck.errors import InputError
+from claimcheck.fetch.decode import split_content_type
 
 MAX_RECORD_BYTES = 5 * 1024 * 1024  # the fetcher's cap: a bigger page is skipped, not read whole
 SNIFF_BYTES = 1024
@@ -120,18 +121,6 @@ def html_type(content_type: str, body_head: bytes) -> bool:
     if content_type in _SNIFFABLE:
         return bool(_HTML_START.match(body_head.lstrip(b"\xef\xbb\xbf")))
     return False
-
-
-def split_content_type(raw: str | None) -> tuple[str, str | None]:
-    """`text/html; charset=GBK` -> ('text/html', 'GBK')."""
-    raw = raw or ""
-    mime = raw.split(";", 1)[0].strip().lower()
-    charset = None
-    for param in raw.split(";")[1:]:
-        key, _, value = param.partition("=")
-        if key.strip().lower() == "charset":
-            charset = value.strip().strip("\"'") or None
-    return mime, charset
 
 
 def iter_pages(
