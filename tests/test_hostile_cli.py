@@ -94,17 +94,21 @@ def _planted_cache(path: Path) -> None:
     path.write_bytes(marshal.dumps((freq, 10**9)))
 
 
-def test_jieba_never_reads_a_cache_from_the_shared_temp_folder(tmp_path):
-    """Row 12: jieba loaded $TMPDIR/jieba.cache with marshal; a planted file changed segmentation."""
+def test_no_planted_jieba_cache_can_change_a_check(tmp_path):
+    """Row 12: jieba loaded $TMPDIR/jieba.cache with marshal; a planted file changed segmentation. The
+    checker now needs no word segmentation at all: jieba is never imported, whatever caches are planted."""
+    import json
+
     shared = tmp_path / "shared-tmp"
     shared.mkdir()
     _planted_cache(shared / "jieba.cache")
-    own = tmp_path / "own-cache"
     code = (
-        "from claimcheck.text.words import jieba_words; import jieba, json; "
-        "print(json.dumps([jieba_words('干细胞治疗中风'), jieba.dt.tmp_dir]))"
+        "import sys, json; from claimcheck import check_text; "
+        "r = check_text('本院干细胞治疗中风已获国家批准，有效率高达95%，无任何副作用。'); "
+        "print(json.dumps([[f.quote for f in r.findings], 'jieba' in sys.modules]))"
     )
-    for cache in (own, tmp_path / "shared-cache"):
+    results = []
+    for cache in (tmp_path / "own-cache", tmp_path / "shared-cache"):
         env = {**os.environ, "TMPDIR": str(shared), "CLAIMCHECK_CACHE_DIR": str(cache)}
         if cache.name == "shared-cache":  # a cache folder others may write to is not trusted either
             cache.mkdir(mode=0o777)
@@ -112,10 +116,7 @@ def test_jieba_never_reads_a_cache_from_the_shared_temp_folder(tmp_path):
             _planted_cache(cache / "jieba.cache")
         result = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=180, env=env)
         assert result.returncode == 0, result.stderr.decode()
-        import json
-
-        words, tmp_dir = json.loads(result.stdout)
-        assert words == ["干细胞", "治疗", "中风"], (cache, words)
-        assert tmp_dir is None or Path(tmp_dir) == own
-    assert (own.stat().st_mode & 0o777) == 0o700
-    assert (own / "jieba.cache").exists() or any(own.glob("jieba-*"))
+        quotes, jieba_loaded = json.loads(result.stdout)
+        assert quotes and not jieba_loaded
+        results.append(quotes)
+    assert results[0] == results[1]

@@ -208,10 +208,18 @@ def test_route_goes_by_han_characters_for_other_languages():
     assert route("stroke", "other") == "en" and route("\u9fff", "ko") == "zh" and route("\ua000", "x") == "en"
 
 
-def test_zh_words_uses_the_fast_jieba_loader(monkeypatch):
-    import claimcheck.text.words as words
+def test_checking_chinese_loads_neither_jieba_nor_spacy():
+    """One pass: no feature needs words and sentences are split by rule, so a check imports neither
+    (issue 14), and no jieba cache is ever read (issue 17, row 12)."""
+    import subprocess
+    import sys
 
-    seen = []
-    monkeypatch.setattr(words, "jieba_words", lambda text: seen.append(text) or ["干细胞", " ", "中风"])
-    assert classify.zh_words("干细胞 中风") == ["干细胞", "中风"]
-    assert seen == ["干细胞 中风"]
+    code = (
+        "import sys; from claimcheck import check_text; "
+        "r = check_text('本院干细胞治疗中风已获国家批准，有效率高达95%。幹細胞療法無任何副作用。Stem cells cure stroke.'); "
+        "assert r.findings; print(sorted(m for m in ('jieba', 'spacy') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"
+

@@ -138,13 +138,9 @@ class Decider:
         scores: dict[int, SentenceScore] | None = None,
         *,
         model_name: str = "",
-        model_units: frozenset[int] = frozenset(),
     ) -> tuple[list[Finding], list[Suppressed]]:
-        """Weigh context for every hit; with classifier `scores`, combine both kinds of evidence.
-
-        Classifier-only findings come only from `model_units`, the units the classifier read (every English or
-        Chinese unit when a model is loaded).
-        """
+        """Weigh context for every hit; with classifier `scores` (every sentence the classifier read), combine
+        both kinds of evidence."""
         page = self.page_context(doc)
         scores = scores or {}
         by_sentence: dict[int, list[Hit]] = defaultdict(list)
@@ -174,7 +170,7 @@ class Decider:
                     kept.append((h, severity, conf, notes))
             if kept:
                 findings.extend(self._merge(doc, sent, kept, page))
-            elif score is not None and sent.unit in model_units and not ruled_out:
+            elif score is not None and not ruled_out:
                 extra = self._model_finding(sent, score, page, model_name)
                 if extra is not None:
                     findings.append(extra)

@@ -63,7 +63,8 @@ class PieceEmbedder:
         out = np.zeros((len(texts), self.dims), dtype=np.float32)
         if not texts:
             return out
-        pieces = self.sp.encode(texts)
+        encode = self.sp.encode
+        pieces = [encode(text) for text in texts]  # one call per text: a batch call starts threads each time
         lens = np.fromiter(map(len, pieces), dtype=np.int64, count=len(pieces))
         if not lens.sum():
             return out

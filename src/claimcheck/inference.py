@@ -27,7 +27,7 @@ from claimcheck.errors import ModelError
 
 EXPORT_FORMAT = 1
 ANALYZERS = ("word", "char", "char_wb")
-TOKENIZERS = ("zh_words",)  # custom tokenizers, by name: functions of claimcheck.classify
+TOKENIZERS: tuple[str, ...] = ()  # custom tokenizers a branch may name (functions of claimcheck.classify): none today
 LANGS = {"en_texts": "en", "zh_texts": "zh"}  # row selectors of the feature branches, by name
 
 _WHITE_SPACES = re.compile(r"\s\s+")  # as sklearn's _VectorizerMixin._white_spaces

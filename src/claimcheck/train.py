@@ -26,7 +26,6 @@ from claimcheck.classify import (
     file_sha256,
     save,
     zh_texts,
-    zh_words,
 )
 from claimcheck.resources import models_dir
 
@@ -47,7 +46,6 @@ def build_features(kind: str = "both") -> Any:
     ngrams = [
         ("en_words", branch(en_texts, ngram_range=(1, 2), max_features=20_000)),
         ("en_chars", branch(en_texts, analyzer="char_wb", ngram_range=(2, 5), max_features=30_000)),
-        ("zh_words", branch(zh_texts, tokenizer=zh_words, token_pattern=None, lowercase=False, ngram_range=(1, 2), max_features=20_000)),
         ("zh_chars", branch(zh_texts, analyzer="char", ngram_range=(1, 3), max_features=30_000)),
     ]
     embedding = [("embed", Pipeline([("embed", FunctionTransformer(embed_rows, kw_args={"scale": EMBED_SCALE}))]))]
