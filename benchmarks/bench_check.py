@@ -1,14 +1,21 @@
-"""Checker speed: throughput vs plain spaCy segmentation, latency, cold start and memory.
+"""Checker speed on unique real-style text: throughput against spaCy + jieba segmentation, latency, cold start
+and memory, in one run (issue 14).
 
-Usage: .venv/bin/python benchmarks/bench_check.py [--mb 5] [--skip-memory] [--unique] [--real]
-Prints figures; no assertions (targets are in issues 7 and 14). --real also measures throughput on unique
-page-length real-style documents (corpora/v2/pages and the reference article: nothing repeated), which is
-what a moderation system sees; the generated corpus repeats menus and footers.
+Usage: .venv/bin/python benchmarks/bench_check.py [--skip-memory] [--generated MB]   (needs the `bench` extra)
+
+The corpus is the page set of the accuracy issue (corpora/v2/pages) plus the reference article: page-length
+documents, nothing repeated, as a moderation system sees posts. The baseline merely segments the same
+documents: spaCy blank("en") or blank("zh") with jieba, plus the sentencizer, line by line (the pipeline
+chosen by whether the line holds Han characters), both pipelines and jieba's dictionary loaded beforehand.
+Each side is timed three times, interleaved; the best run counts. Prints figures; no assertions.
+--generated MB also runs the older generated corpus (benchmarks/corpus_gen.py), whose menus and footers repeat.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import re
 import statistics
 import subprocess
 import sys
@@ -19,6 +26,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus_gen import pages  # noqa: E402
 
+ROOT = Path(__file__).resolve().parents[1]
+_HAN = re.compile("[\u3400-\u9fff]")
 SHORT = (  # 300 characters of mixed English and Chinese clinic copy
     "Our stem cell therapy for stroke is approved in Japan and has a 95% success rate with no side effects. "
     "Patients walk again within weeks. Book now: only 3 places left this month! "
@@ -32,55 +41,67 @@ ZH_SHORT = "本院干细胞治疗中风已获国家批准，有效率高达95%�
 
 def real_documents() -> list[str]:
     """The page set's documents and the reference article, each once."""
-    import json
-
-    root = Path(__file__).resolve().parents[1]
-    docs = [json.loads(line)["text"] for f in sorted((root / "corpora" / "v2" / "pages").glob("*.jsonl")) for line in f.read_text(encoding="utf-8").splitlines() if line.strip()]
-    reference = root.parent / "shared" / "reference" / "000_a6ce9696bd472be0.txt"
+    docs = [
+        json.loads(line)["text"]
+        for f in sorted((ROOT / "corpora" / "v2" / "pages").glob("*.jsonl"))
+        for line in f.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+    reference = ROOT.parent / "shared" / "reference" / "000_a6ce9696bd472be0.txt"
     if reference.is_file():
         docs.append(reference.read_text(encoding="utf-8"))
     return docs
 
 
-def throughput(mb: float, unique: bool = False, docs: list[str] | None = None) -> None:
+def spacy_pipelines() -> dict:
+    """spaCy blank en and zh (jieba) with the sentencizer, warmed up (jieba's dictionary loaded)."""
+    import spacy
+
+    nlp = {"en": spacy.blank("en"), "zh": spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})}
+    for pipeline in nlp.values():
+        pipeline.add_pipe("sentencizer")
+        list(pipeline("Warm up. 预热。").sents)
+    return nlp
+
+
+def segment_with_spacy(nlp: dict, docs: list[str]) -> int:
+    """Sentences of every non-empty line: the work the baseline does."""
+    n = 0
+    for doc in docs:
+        for line in doc.splitlines():
+            if line.strip():
+                n += sum(1 for _ in nlp["zh" if _HAN.search(line) else "en"](line).sents)
+    return n
+
+
+def throughput(docs: list[str], label: str) -> None:
     from claimcheck.checker import Checker
-    from claimcheck.text.lang import detect_language
-    from claimcheck.text.normalize import fold
-    from claimcheck.text.segment import Segmenter, split_units
 
-    real = docs is not None
-    docs = docs if real else pages(int(mb * 1_000_000), unique=unique)
     chars = sum(map(len, docs))
-    checker = Checker().warm()  # compile every pattern, build both pipelines, load the model and jieba
-    checker.check_text(docs[0])
-    seg = Segmenter()
-    seg.sentences("热身。", "zh")
-    seg.sentences("Warm up.", "en")
-
-    t = time.perf_counter()
-    n_sent = 0
-    for d in docs:
-        for s, e in split_units(d):
-            f = fold(d[s:e])
-            n_sent += len(seg.sentences(f.text, detect_language(f.text)))
-    base = time.perf_counter() - t
-
-    t = time.perf_counter()
-    findings = sum(len(checker.check_text(d).findings) for d in docs)
-    ours = time.perf_counter() - t
-    kind = "unique real-style documents" if real else "every ordinary line unique" if unique else "menus and footers repeat, as on real sites"
-    print(f"corpus: {len(docs)} pages, {chars / 1e6:.2f} M characters ({kind})")
-    print(f"spaCy segmentation only: {base:.2f} s  ({chars / base / 1e6:.2f} M chars/s, {n_sent} sentences)")
-    print(f"Checker.check_text:      {ours:.2f} s  ({chars / ours / 1e6:.2f} M chars/s, {findings} findings)")
-    print(f"throughput ratio (checker / segmentation): {base / ours:.2f}x")
+    nlp = spacy_pipelines()
+    checker = Checker().warm()
+    base, ours, n_sent, findings = [], [], 0, 0
+    for _ in range(3):
+        t = time.perf_counter()
+        n_sent = segment_with_spacy(nlp, docs)
+        base.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        findings = sum(len(checker.check_text(d).findings) for d in docs)
+        ours.append(time.perf_counter() - t)
+    b, o = min(base), min(ours)
+    print(f"corpus: {len(docs)} documents, {chars / 1e6:.2f} M characters ({label})")
+    print(f"spaCy + jieba segmentation: {b:.3f} s  ({chars / b / 1e3:.0f} K chars/s, {n_sent} sentences)")
+    print(f"Checker.check_text:         {o:.3f} s  ({chars / o / 1e3:.0f} K chars/s, {findings} findings)")
+    print(f"throughput ratio (checker / segmentation): {b / o:.2f}x")
 
 
-def latency(runs: int = 2000) -> None:
-    """Distinct texts each run (a price and a count vary), so per-text caches cannot flatter the figure."""
+def latency(docs: list[str], size: int = 300, runs: int = 2000) -> None:
+    """Distinct 300-character windows of the real-style documents (no text checked twice)."""
     from claimcheck.checker import Checker
 
     checker = Checker().warm()
-    texts = [SHORT[:300].replace("95%", f"{50 + i % 50}%").replace("3 places", f"{i} places") for i in range(runs + 50)]
+    texts = [d[i : i + size] for d in docs for i in range(0, max(1, len(d) - size), size // 3)]
+    texts = [t for t in dict.fromkeys(texts) if len(t) == size][: runs + 50]
     for text in texts[:50]:
         checker.check_text(text)
     times = []
@@ -90,58 +111,87 @@ def latency(runs: int = 2000) -> None:
         times.append((time.perf_counter() - t) * 1000)
     times.sort()
     p = lambda q: times[min(len(times) - 1, int(q * len(times)))]  # noqa: E731
-    print(f"latency of distinct {len(texts[50])}-char texts over {runs} runs: p50 {p(0.5):.2f} ms, p99 {p(0.99):.2f} ms, mean {statistics.mean(times):.2f} ms")
+    print(
+        f"latency of {len(times)} distinct {size}-char windows: p50 {p(0.5):.2f} ms, p99 {p(0.99):.2f} ms, "
+        f"mean {statistics.mean(times):.2f} ms"
+    )
 
 
 def cold_start(runs: int = 5) -> None:
-    exe = Path(sys.executable)
-    cli = exe.with_name("claimcheck")
+    """import + first check against import spacy, jieba + first segmentation, each in a fresh interpreter."""
+    exe = sys.executable
 
-    def timed(cmd: list[str]) -> float:
+    def timed(code: str) -> float:
         samples = []
         for _ in range(runs):
             t = time.perf_counter()
-            subprocess.run(cmd, capture_output=True, check=False)
+            subprocess.run([exe, "-c", code], capture_output=True, check=True)
             samples.append(time.perf_counter() - t)
         return statistics.median(samples)
 
-    timed([str(cli), "check", "--text", ZH_SHORT])  # first run: builds the per-user caches (rules, jieba)
-    base = timed([str(exe), "-c", "import spacy, jieba"])
-    ours = timed([str(cli), "check", "--text", SHORT[:300]])
-    zh = timed([str(cli), "check", "--text", ZH_SHORT])
-    print(f"cold start: python -c 'import spacy, jieba' {base:.2f} s; claimcheck check --text {ours:.2f} s; ratio {ours / base:.2f}x")
-    print(f"cold start, a Chinese text (jieba's dictionary loads): claimcheck check --text {zh:.2f} s; ratio {zh / base:.2f}x")
+    for name, text in (("English", SHORT[:300]), ("Chinese", ZH_SHORT)):
+        lang = "zh" if _HAN.search(text[:20]) else "en"
+        config = ', config={"nlp": {"tokenizer": {"segmenter": "jieba"}}}' if lang == "zh" else ""
+        base_code = (
+            f"import spacy, jieba; nlp = spacy.blank({lang!r}{config}); nlp.add_pipe('sentencizer'); "
+            f"list(nlp({text!r}).sents)"
+        )
+        ours_code = f"from claimcheck import check_text; check_text({text!r})"
+        timed(ours_code)  # the first run builds the per-user caches (rule analysis)
+        base, ours = timed(base_code), timed(ours_code)
+        cli = Path(exe).with_name("claimcheck")
+        cli_s = statistics.median(
+            [_run_time([str(cli), "check", "--text", text]) for _ in range(runs)]
+        )
+        print(
+            f"cold start, {name}: import spacy, jieba + first segmentation {base:.2f} s; import claimcheck + first "
+            f"check {ours:.2f} s (ratio {ours / base:.2f}x); claimcheck check --text {cli_s:.2f} s"
+        )
+
+
+def _run_time(cmd: list[str]) -> float:
+    t = time.perf_counter()
+    subprocess.run(cmd, capture_output=True, check=False)
+    return time.perf_counter() - t
 
 
 def memory(mb: int = 20) -> None:
+    """Peak RSS checking one 20 MB file: claim-dense text (every line a claim) and a generated page mix."""
+    dense_unit = SHORT + "\n"
+    cases = {
+        "claim-dense": dense_unit * (mb * 1_000_000 // len(dense_unit.encode())),
+        "generated pages": "\n".join(pages(mb * 1_000_000, seed=11)),
+    }
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "big.txt"
-        text = "\n".join(pages(mb * 1_000_000, seed=11))
-        path.write_text(text, encoding="utf-8")
-        code = (
-            "import resource, sys; from claimcheck import check_text; from claimcheck.inputs import read_file;"
-            f"r = check_text(read_file({str(path)!r})); "
-            "print(len(r.findings), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)"
-        )
-        t = time.perf_counter()
-        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
-        print(f"memory: checking a {path.stat().st_size / 1e6:.1f} MB file: peak RSS {out[1]} MB, {out[0]} findings, {time.perf_counter() - t:.1f} s")
+        for name, text in cases.items():
+            path = Path(tmp) / "big.txt"
+            path.write_text(text, encoding="utf-8")
+            code = (
+                "import resource; from claimcheck import check_text; from claimcheck.inputs import read_file; "
+                f"r = check_text(read_file({str(path)!r})); "
+                "print(len(r.findings), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)"
+            )
+            t = time.perf_counter()
+            out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+            print(
+                f"memory, {name}: a {path.stat().st_size / 1e6:.1f} MB file: peak RSS {out[1]} MB, {out[0]} findings, "
+                f"{time.perf_counter() - t:.1f} s"
+            )
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--mb", type=float, default=5)
     ap.add_argument("--skip-memory", action="store_true")
-    ap.add_argument("--unique", action="store_true", help="also measure a corpus whose ordinary lines never repeat")
-    ap.add_argument("--real", action="store_true", help="also measure unique page-length real-style documents")
+    ap.add_argument("--skip-cold", action="store_true")
+    ap.add_argument("--generated", type=float, default=0, help="also the generated corpus of this many MB")
     args = ap.parse_args()
-    throughput(args.mb)
-    if args.unique:
-        throughput(args.mb, unique=True)
-    if args.real:
-        throughput(0, docs=real_documents())
-    latency()
-    cold_start()
+    docs = real_documents()
+    throughput(docs, "unique real-style documents: the page set and the reference article")
+    if args.generated:
+        throughput(pages(int(args.generated * 1_000_000)), "generated: menus and footers repeat")
+    latency(docs)
+    if not args.skip_cold:
+        cold_start()
     if not args.skip_memory:
         memory()
 

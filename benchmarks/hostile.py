@@ -255,8 +255,11 @@ def utf16_page() -> str:
 
 @case
 def planted_jieba_cache() -> str:
-    """Row 12: a marshal jieba.cache planted in $TMPDIR that makes one sentence one word."""
-    code = "from claimcheck.text.words import jieba_words; print(jieba_words('干细胞治疗中风'))"
+    """Row 12: a marshal jieba.cache planted in $TMPDIR (the checker no longer segments words at all)."""
+    code = (
+        "import sys; from claimcheck import check_text; "
+        "r = check_text('本院干细胞治疗中风已获国家批准，无任何副作用。'); print(len(r.findings), 'jieba' in sys.modules)"
+    )
     with tempfile.TemporaryDirectory() as tmp:
         import marshal
 
@@ -265,8 +268,8 @@ def planted_jieba_cache() -> str:
         (Path(tmp) / "jieba.cache").write_bytes(marshal.dumps((freq, 10**9)))
         env = {**os.environ, "TMPDIR": tmp, "CLAIMCHECK_CACHE_DIR": str(Path(tmp) / "own")}
         result = subprocess.run([sys.executable, "-c", code], capture_output=True, env=env, timeout=120)
-    words = result.stdout.decode().strip()
-    return f"segmentation {words} ({'planted cache used' if '干细胞治疗中风' in words.replace(chr(39), '') and ',' not in words else 'planted cache ignored'})"
+    findings, loaded = (result.stdout.decode().split() + ["?", "?"])[:2]
+    return f"{findings} findings; jieba {'loaded' if loaded == 'True' else 'never loaded'}: planted cache ignored"
 
 
 # --- the runner -----------------------------------------------------------------------------------------------

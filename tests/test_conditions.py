@@ -108,3 +108,33 @@ def test_accurate_statements_and_warnings_are_not_flagged(checker, text):
 )
 def test_real_style_claims_about_other_conditions_are_flagged(checker, text):
     assert checker.check_text(text).flagged
+
+
+def _corpus_units() -> list[tuple[str, str]]:
+    import json
+
+    from claimcheck.text.normalize import fold
+    from testpaths import ROOT
+
+    units = []
+    for f in sorted((ROOT / "corpora" / "v2" / "sentences").glob("*.jsonl")):
+        for line in f.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                row = json.loads(line)
+                units.append((fold(row["text"]).text, "zh" if row["lang"].startswith("zh") else "en"))
+    return units
+
+
+def test_the_literal_indexed_finder_names_exactly_the_conditions_each_pattern_finds():
+    """One Aho-Corasick pass then only the candidate patterns: the same answer as searching all 28."""
+    from claimcheck.conditions import Conditions
+
+    conditions = Conditions.load()
+    units = _corpus_units()
+    assert len(units) > 5000
+    found = 0
+    for norm, lang in units:
+        expected = tuple(c.id for c in conditions.all if c.mentioned(norm, lang))
+        assert conditions._of_text_uncached(norm, lang) == expected, norm
+        found += bool(expected)
+    assert found > 1000  # the comparison covers many mentions, not only texts without any

@@ -57,3 +57,16 @@ def test_example_pages_get_their_own_law(checker):
     assert "广告法" in m_text and any(f.startswith("cn_") for f in m_facts)
     assert not any(m in t_text for m in MAINLAND_LAW) and not any(f.startswith("cn_") for f in t_facts)
     assert "醫療法" in t_text and "tw_medical_care_act_ads" in t_facts
+
+
+def test_evidence_found_through_the_literal_index_equals_searching_every_pattern():
+    from claimcheck.jurisdictions import Jurisdictions
+    from test_conditions import _corpus_units
+
+    jurisdictions = Jurisdictions.load()
+    hits = 0
+    for norm, _ in _corpus_units():
+        expected = tuple((j.id, n) for j in jurisdictions.all if (n := sum(1 for e in j.evidence if e.search(norm))))
+        assert jurisdictions._of_text_uncached(norm) == expected, norm
+        hits += bool(expected)
+    assert hits > 100

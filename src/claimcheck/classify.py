@@ -77,6 +77,7 @@ def embed_rows(rows: list[tuple[str, str]], scale: float = 1.0) -> Any:
 
 
 MIN_LETTERS = 3
+BATCH = 1024  # sentences per feature pass: a score never depends on its batch (tested), memory stays bounded
 _NO_WORDS = SentenceScore(0.0, None, 0.0)
 # Every character str.isalpha() accepts, and a few numerals it does not (\w is isalnum() or "_"; letters are
 # never decimal digits): the regex skips everything else at C speed, isalpha() then decides.
@@ -210,17 +211,18 @@ class ClaimModel:
         rows = list(zip(norms, map(route, norms, langs), strict=True))
         distinct = [r for r in dict.fromkeys(rows) if not is_fragment(r[0])]
         scored = dict.fromkeys(rows, _NO_WORDS)
-        if distinct:
-            p_claim, p_cat = self.scorer.predict(distinct)
+        for i in range(0, len(distinct), BATCH):  # batches bound the feature arrays of a long text
+            batch = distinct[i : i + BATCH]
+            p_claim, p_cat = self.scorer.predict(batch)
             if p_cat is None:
-                scored.update((r, SentenceScore(p, None, 0.0)) for r, p in zip(distinct, p_claim.tolist(), strict=True))
-            else:
-                best = p_cat.argmax(axis=1)
-                p_best = p_cat[range(len(distinct)), best].tolist()
-                names = [self.categories[b] for b in best.tolist()]
-                scored.update(
-                    (r, SentenceScore(p, c, pc)) for r, p, c, pc in zip(distinct, p_claim.tolist(), names, p_best, strict=True)
-                )
+                scored.update((r, SentenceScore(p, None, 0.0)) for r, p in zip(batch, p_claim.tolist(), strict=True))
+                continue
+            best = p_cat.argmax(axis=1)
+            p_best = p_cat[range(len(batch)), best].tolist()
+            names = [self.categories[b] for b in best.tolist()]
+            scored.update(
+                (r, SentenceScore(p, c, pc)) for r, p, c, pc in zip(batch, p_claim.tolist(), names, p_best, strict=True)
+            )
         return [scored[r] for r in rows]
 
     def is_claim(self, score: SentenceScore) -> bool:

@@ -45,6 +45,22 @@ class Condition:
         return pattern is not None and pattern.search(norm) is not None
 
 
+class _Finder:
+    """The conditions a text mentions, for one language (see PatternSet: most text names none)."""
+
+    def __init__(self, conditions: tuple[Condition, ...], lang: str) -> None:
+        from claimcheck.prefilter import PatternSet
+
+        own = [(c.id, c.pattern_zh if lang == "zh" else c.pattern_en) for c in conditions]
+        own = [(cid, p) for cid, p in own if p is not None]
+        self.ids = [cid for cid, _ in own]
+        self.patterns = PatternSet([p for _, p in own], kind=f"conditions-{lang}")
+
+    def __call__(self, norm: str) -> tuple[str, ...]:
+        ids = self.ids
+        return tuple(ids[i] for i in self.patterns.matching(norm))
+
+
 class Conditions:
     """All conditions, in file order (the more specific first); `of_text` finds what a text is about."""
 
@@ -52,7 +68,8 @@ class Conditions:
         self.all = tuple(conditions)
         self.by_id = {c.id: c for c in self.all}
         self.fact_entries = list(facts or [])
-        self._of_text = lru_cache(maxsize=32768)(self._of_text_uncached)
+        self._finders = {lang: _Finder(self.all, lang) for lang in ("en", "zh")}
+        self._of_text = lru_cache(maxsize=4096)(self._of_text_uncached)
 
     @classmethod
     def load(cls, path: Path | None = None) -> Conditions:
@@ -77,7 +94,7 @@ class Conditions:
         return self._of_text(norm, lang)
 
     def _of_text_uncached(self, norm: str, lang: str) -> tuple[str, ...]:
-        return tuple(c.id for c in self.all if c.mentioned(norm, lang))
+        return self._finders["zh" if lang == "zh" else "en"](norm)
 
     def of_page(self, units: Iterable[tuple[str, str]]) -> str | None:
         """The condition a page mentions most (over its units), or None."""

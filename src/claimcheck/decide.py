@@ -111,6 +111,17 @@ class Decider:
             path = rules_dir() / "jurisdictions.yaml"
             jurisdictions = Jurisdictions.load(path) if path.is_file() else Jurisdictions(())
         self.jurisdictions = jurisdictions
+        self._shared: dict[object, object] = {}
+
+    def _share(self, value):
+        """One object for equal context tuples and explanation texts across findings (a claim-dense text
+        holds hundreds of thousands of findings); bounded, and only ever a memory saving."""
+        found = self._shared.get(value)
+        if found is None:
+            if len(self._shared) < SHARED_MAX:
+                self._shared[value] = value
+            return value
+        return found
 
     def page_context(self, doc: Document) -> PageContext:
         topics: set[str] = set()
@@ -251,11 +262,11 @@ class Decider:
             severity="medium" if score.p_claim >= combo.medium else "low",
             confidence=round(min(score.p_claim, 0.95) * 0.9, 3),
             rule_id=f"model:{name}",
-            evidence=(f"model {name}: p_claim={p}, {score.category} p={score.p_category:.2f}",),
-            explanation_en=en.replace("{model}", name).replace("{p}", p),
-            explanation_zh=zh.replace("{model}", name).replace("{p}", p),
+            evidence=self._share((f"model {name}: p_claim={p}, {score.category} p={score.p_category:.2f}",)),
+            explanation_en=self._share(en.replace("{model}", name).replace("{p}", p)),
+            explanation_zh=self._share(zh.replace("{model}", name).replace("{p}", p)),
             facts=self.kb.many(fact_ids),
-            context=(ContextNote("model", f"{name} p_claim={p}", "raised"),),
+            context=self._share((ContextNote("model", f"{name} p_claim={p}", "raised"),)),
             condition=condition,
         )
 
@@ -449,16 +460,17 @@ class Decider:
                     confidence=round(conf, 3),
                     rule_id=hit.rule_id,
                     evidence=evidence,
-                    explanation_en=en,
-                    explanation_zh=zh,
+                    explanation_en=self._share(en),
+                    explanation_zh=self._share(zh),
                     facts=self.kb.many(fact_ids),
-                    context=notes,
+                    context=self._share(notes),
                     condition=condition,
                 )
             )
         return out
 
 
+SHARED_MAX = 20_000
 _HAN_CHAR = re.compile("[\u3400-\u9fff]")
 _LATIN_WORD = re.compile(r"[a-z]{2,}")
 

@@ -11,6 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from claimcheck.errors import RuleError
+from claimcheck.prefilter import PatternSet
 from claimcheck.resources import DataFileError, load_yaml, rules_dir
 
 MAINLAND = "CN"
@@ -36,7 +37,9 @@ class Jurisdictions:
         self.min_evidence = min_evidence
         markers = [m for m in cn_law_markers if m]
         self._cn_law = re.compile("|".join(re.escape(m) for m in markers)) if markers else None
-        self._of_text = lru_cache(maxsize=32768)(self._of_text_uncached)
+        self._of_text = lru_cache(maxsize=4096)(self._of_text_uncached)
+        self._evidence: PatternSet | None = None  # built on first use (its literal analysis takes a moment)
+        self._owner = [j.id for j in self.all for _ in j.evidence]
 
     @classmethod
     def load(cls, path: Path | None = None) -> Jurisdictions:
@@ -60,7 +63,11 @@ class Jurisdictions:
             raise RuleError(f"invalid jurisdictions file {path}: {exc}") from exc
 
     def _of_text_uncached(self, norm: str) -> tuple[tuple[str, int], ...]:
-        return tuple((j.id, n) for j in self.all if (n := sum(1 for e in j.evidence if e.search(norm))))
+        """(jurisdiction, kinds of its evidence in `norm`) for each jurisdiction with some, in file order."""
+        if self._evidence is None:
+            self._evidence = PatternSet([e for j in self.all for e in j.evidence], kind="jurisdictions")
+        counts = Counter(self._owner[i] for i in self._evidence.matching(norm))
+        return tuple((j.id, counts[j.id]) for j in self.all if counts[j.id])
 
     def of_page(self, units: Iterable[tuple[str, str]]) -> str | None:
         """The jurisdiction with the most pieces of evidence (kinds of evidence, counted once per unit), if

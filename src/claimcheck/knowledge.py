@@ -19,6 +19,7 @@ class KnowledgeBase:
 
     def __init__(self, facts: Iterable[Fact]) -> None:
         self._facts = {f.id: f for f in facts}
+        self._many: dict[tuple[str, ...], tuple[Fact, ...]] = {}
 
     @classmethod
     def load(cls, path: Path | None = None, *, conditions: Path | None = None) -> KnowledgeBase:
@@ -55,7 +56,14 @@ class KnowledgeBase:
             raise RuleError(f"unknown fact id {fact_id!r}") from None
 
     def many(self, ids: Iterable[str]) -> tuple[Fact, ...]:
-        return tuple(self.get(i) for i in ids)
+        """The facts of `ids`, as one tuple shared by every finding that cites the same ones."""
+        key = tuple(ids)
+        found = self._many.get(key)
+        if found is None:
+            found = tuple(self.get(i) for i in key)
+            if len(self._many) < 4096:  # bounded: the combinations a rule set can cite are few
+                self._many[key] = found
+        return found
 
     def stale(self, today: dt.date | None = None) -> list[Fact]:
         """Facts whose recheck_by date has passed."""

@@ -325,7 +325,7 @@ def analyse_literals(pattern: str, *, ascii: bool = True) -> tuple[list[str] | N
     return (sorted(prefix) if prefix else None, sorted(required) if required else None)
 
 
-def cached_literal_analysis(patterns: list[str], kind: str) -> dict[str, tuple]:
+def cached_literal_analysis(patterns: list[str], kind: str, *, ascii: bool = True) -> dict[str, tuple]:
     """`analyse_literals` for many patterns, cached per user like the rule analysis (every pattern is
     compiled on a miss, so a bad one fails at load time; only valid patterns are ever cached)."""
     from claimcheck.resources import cached_json
@@ -333,11 +333,12 @@ def cached_literal_analysis(patterns: list[str], kind: str) -> dict[str, tuple]:
     def compute() -> dict[str, tuple]:
         found = {}
         for pattern in patterns:
-            re.compile(pattern, re.ASCII)  # raises re.error for the caller to report
-            found[pattern] = analyse_literals(pattern)
+            re.compile(pattern, re.ASCII if ascii else 0)  # raises re.error for the caller to report
+            found[pattern] = analyse_literals(pattern, ascii=ascii)
         return found
 
-    data = cached_json(f"literals-{kind}", [str(ANALYSIS_VERSION), *patterns], compute, lambda d: isinstance(d, dict) and set(d) == set(patterns))
+    key = [str(ANALYSIS_VERSION), "ascii" if ascii else "unicode", *patterns]
+    data = cached_json(f"literals-{kind}", key, compute, lambda d: isinstance(d, dict) and set(d) == set(patterns))
     return {p: tuple(v) for p, v in data.items()}
 
 

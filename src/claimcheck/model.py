@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
+from types import MappingProxyType
 from typing import Any
 
 SCHEMA_VERSION = "1.0"
@@ -23,6 +24,7 @@ CATEGORIES: tuple[str, ...] = (
 )
 SEVERITIES: tuple[str, ...] = ("low", "medium", "high")
 SEVERITY_RANK = {name: rank for rank, name in enumerate(SEVERITIES)}
+NO_LOCATION: Mapping[str, Any] = MappingProxyType({})  # every finding without a page location shares it
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,7 +138,7 @@ class Finding:
     explanation_zh: str
     facts: tuple[Fact, ...] = ()
     context: tuple[ContextNote, ...] = ()
-    location: dict[str, Any] = field(default_factory=dict)
+    location: Mapping[str, Any] = field(default_factory=lambda: NO_LOCATION)  # shared, read-only when empty
     condition: str = "general"  # what the claim is about (a condition id of rules/conditions.yaml)
 
     def to_dict(self) -> dict[str, Any]:

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 
-from claimcheck.literals import Requirement, analyse_literals, requirements
+from claimcheck.literals import Requirement, analyse_literals, cached_literal_analysis, requirements
 
 _PREFIX_AS_SET = 64  # most (alternatives x prefix literals) for which the prefix set is also required
 _FIND_AT_MOST = 12  # prefix literals of a pattern searched one by one with str.find (more: an automaton)
@@ -334,6 +334,51 @@ class GatedPattern:
 
     def match(self, text: str, pos: int = 0) -> re.Match[str] | None:
         return self.regex.match(text, pos)
+
+
+class PatternSet:
+    """Which of many patterns match a text, found without scanning the text once per pattern.
+
+    One Aho-Corasick pass over every pattern's literals (each match of a pattern starts with, or holds, one
+    of its literals) names the patterns worth trying; only those run, each behind its own literal filter
+    (GatedPattern). Alternations of terms that start with \\b are slow for the regex engine to scan, and
+    most text matches none of them. Results equal searching every pattern (tested).
+    """
+
+    def __init__(self, patterns: Sequence[re.Pattern[str]], kind: str | None = None) -> None:
+        """`kind` names a per-user cache of the literal analysis (a cold start saving), else none is used."""
+        ascii = all(p.flags & re.ASCII for p in patterns)
+        if kind is not None and all(bool(p.flags & re.ASCII) == ascii for p in patterns):
+            analysis = cached_literal_analysis([p.pattern for p in patterns], kind, ascii=ascii)
+        else:
+            analysis = {p.pattern: analyse_literals(p.pattern, ascii=bool(p.flags & re.ASCII)) for p in patterns}
+        self.patterns = [GatedPattern(p, literals=analysis[p.pattern]) for p in patterns]
+        self.always: set[int] = set()  # patterns without literals: always tried
+        by_literal: dict[str, set[int]] = {}
+        for i, p in enumerate(patterns):
+            prefix, required = analysis[p.pattern]
+            literals = None if p.flags & re.IGNORECASE else prefix or required
+            if not literals:
+                self.always.add(i)
+            for lit in literals or ():
+                by_literal.setdefault(lit, set()).add(i)
+        self._auto = None
+        if by_literal:
+            import ahocorasick
+
+            self._auto = ahocorasick.Automaton()
+            for lit, found in by_literal.items():
+                self._auto.add_word(lit, tuple(sorted(found)))
+            self._auto.make_automaton()
+
+    def matching(self, text: str) -> list[int]:
+        """Indexes of the patterns with a match in `text`, ascending."""
+        tried = set(self.always)
+        if self._auto is not None:
+            for _, found in self._auto.iter(text):
+                tried.update(found)
+        patterns = self.patterns
+        return [i for i in sorted(tried) if patterns[i].search(text) is not None]
 
 
 def _automaton(literals) -> object | None:
