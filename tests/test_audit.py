@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent / "fetch"))
+from rich.console import Console  # noqa: E402
 from siteserver import SITES, SiteServer  # noqa: E402
 
 from claimcheck.fetch.client import FetchOptions  # noqa: E402
@@ -152,9 +153,79 @@ def test_clean_sites_exit_0_and_private_sites_need_the_flag(tmp_path, servers, m
     sites.write_text(clean.url("/") + "\n")
     monkeypatch.setenv("CLAIMCHECK_HOST_DELAY", "0")
     assert run_cli(sites, tmp_path / "a", allow_private=True) == 0
-    assert run_cli(sites, tmp_path / "b", allow_private=False) == 0
+    console = Console(record=True, width=300)
+    assert run_cli(sites, tmp_path / "b", allow_private=False, console=console) == 6  # no page could be checked
     (line,) = read_lines(tmp_path / "b" / "results.jsonl")
     assert line["status"] == "error" and line["error"]["reason"] == "blocked_address"
+    text = console.export_text()
+    assert "1 page refused: loopback address; pass --allow-private to audit local servers" in text, text
+
+
+def test_some_pages_not_checked_exit_5_with_the_reasons_grouped(tmp_path, servers, monkeypatch, checker):
+    """Nothing flagged but a page failed: 5, not 0 (a clean result is not proven); the reason closes the log."""
+    clean, missing = servers[1], servers[2]
+    dead = f"http://127.0.0.1:{closed_port()}/"
+    sites = tmp_path / "sites.txt"
+    sites.write_text(f"{clean.url('/')}\n{missing.url('/')}\n{dead}\n")
+    monkeypatch.setenv("CLAIMCHECK_HOST_DELAY", "0")
+    console = Console(record=True, width=300)
+    assert run_cli(sites, tmp_path / "out", allow_private=True, console=console) == 5
+    text = console.export_text()
+    tail = text[text.index("not checked, by reason") :]
+    assert f"1 page answered HTTP 404 (e.g. {missing.url('/')})" in tail, text
+    assert "1 page unreachable: connection refused or failed; check that the site is up" in tail, text
+
+
+def test_bad_site_lines_are_reported_up_front_and_a_bare_host_gets_https(tmp_path, monkeypatch):
+    """Every bad line by number and reason before any fetch; a bare host is audited as https:// and the log
+    says so; a list with no usable line is bad usage (2) and writes nothing."""
+    lines = ["# list", "not a url", "ftp://x.org", "http://[::1", "garbage !!@@##", "http://", "mailto:a@b.org"]
+    sites = tmp_path / "sites.txt"
+    sites.write_text("\n".join(lines) + "\n")
+    console = Console(record=True, width=300)
+    assert run_cli(sites, tmp_path / "out", console=console) == 2
+    text = console.export_text()
+    assert not (tmp_path / "out").exists()
+    for number, reason in (
+        (2, "neither a URL nor a host name"),
+        (3, "only http and https URLs are fetched, not 'ftp'"),
+        (4, "not a valid URL"),
+        (5, "neither a URL nor a host name"),
+        (6, "the URL has no host"),
+        (7, "only http and https URLs are fetched, not 'mailto'"),
+    ):
+        assert f"sites.txt:{number}: {reason}" in text, text
+    assert "no line of" in text and "is a usable http(s) URL" in text
+
+    sites.write_text("not a url\nlocalhost:1\n")
+    console = Console(record=True, width=300)
+    assert run_cli(sites, tmp_path / "out", console=console) == 6  # localhost is refused: loopback
+    text = console.export_text()
+    assert "sites.txt:2: no scheme given; auditing https://localhost:1/" in text, text
+    assert "1 page rejected: not a valid URL; correct those lines of the site list" in text, text
+    assert "1 page refused: loopback address; pass --allow-private to audit local servers" in text, text
+
+
+def test_plain_progress_lines_when_stderr_is_not_a_terminal(tmp_path, monkeypatch, checker):
+    """cron, CI, nohup: no live bar, but a line every few seconds even while one slow page is fetched."""
+    import io
+
+    from siteserver import slow
+
+    server = SiteServer()
+    server.route("/", slow(1.5, b"<h1>Stroke rehabilitation</h1><p>Physiotherapy helps.</p>"))
+    sites = tmp_path / "sites.txt"
+    sites.write_text(server.url("/") + "\n")
+    monkeypatch.setenv("CLAIMCHECK_HOST_DELAY", "0")
+    err = io.StringIO()
+    try:
+        code = run_cli(sites, tmp_path / "out", allow_private=True, console=Console(file=err), progress_seconds=0.4)
+    finally:
+        server.close()
+    assert code == 0
+    log = err.getvalue()
+    assert log.count("progress: 0/1 sites done, 0 pages") >= 2, log
+    assert "\x1b[" not in log and "━" not in log
 
 
 def test_library_sync_and_async(servers, checker):
@@ -238,7 +309,7 @@ def test_usage_errors_exit_2_in_one_line(tmp_path, setup, needle):
     if setup == "out_is_file":
         out.write_text("I am a file")
     console = Console(record=True, width=300)
-    assert run_cli(sites, out, console=console) == 2
+    assert run_cli(sites, out, console=console) == (74 if setup == "out_is_file" else 2)  # README: 74 for output
     text = console.export_text()
     assert needle in text and "Traceback" not in text and text.count("\n") == 1
 

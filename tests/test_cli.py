@@ -71,7 +71,11 @@ def test_binary_file_is_refused(tmp_path):
 
 @pytest.mark.parametrize("encoding", ["gb18030", "big5"])
 def test_legacy_chinese_encodings_are_decoded(tmp_path, encoding):
-    text = "本院幹細胞療法已獲日本政府核准，可根治中風。" if encoding == "big5" else "本院干细胞疗法已获日本政府批准，可根治中风。"
+    text = (
+        "本院幹細胞療法已獲日本政府核准，可根治中風。"
+        if encoding == "big5"
+        else "本院干细胞疗法已获日本政府批准，可根治中风。"
+    )
     f = tmp_path / f"page.{encoding}.txt"
     f.write_bytes(text.encode(encoding))
     p = run("check", str(f), "--format", "json")
@@ -102,5 +106,6 @@ def test_facts_and_stale():
     assert p.returncode == 0
     ids = {f["id"] for f in json.loads(p.stdout)}
     assert "no_stroke_approval" in ids
-    p = run("facts", "--stale")
-    assert p.returncode == 0 and b"past their recheck date" in p.stdout
+    first_recheck = min(f["recheck_by"] for f in json.loads(run("facts", "--format", "json").stdout))
+    p = run("facts", "--stale", "--today", first_recheck)  # pinned: the calendar must not fail the test
+    assert p.returncode == 0 and b"0 fact(s) past their recheck date" in p.stdout

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import heapq
-from collections.abc import AsyncIterator, Callable, Iterable, Iterator
+import re
+from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -73,30 +74,64 @@ class PageResult:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class SiteLine:
+    """One non-blank, non-comment line of a site list, validated before anything is fetched."""
+
+    number: int
+    written: str  # the line as written (stripped)
+    site: str  # the normalized URL, or the line itself when it is no fetchable URL
+    problem: str | None = None  # why it can never be fetched
+    assumed_https: bool = False  # a bare host ("example.org") that https:// was put in front of
+
+
 def parse_sites(lines: Iterable[str]) -> list[str]:
     """Site URLs from text lines: blanks and # comments ignored, a bare host gets https://, duplicates merged.
 
     A line that is no fetchable URL is kept exactly as written: its crawl records why (see `bad_site_lines`)."""
-    return list(dict.fromkeys(url for _, url, _ in _site_lines(lines)))
+    return list(dict.fromkeys(line.site for line in read_site_lines(lines)))
 
 
 def bad_site_lines(lines: Iterable[str]) -> list[tuple[int, str, str]]:
     """(line number, the line as written, why it cannot be fetched) for every unusable line of a site list."""
-    return [(number, url, problem) for number, url, problem in _site_lines(lines) if problem]
+    return [(line.number, line.site, line.problem) for line in read_site_lines(lines) if line.problem]
 
 
-def _site_lines(lines: Iterable[str]) -> Iterator[tuple[int, str, str | None]]:
+def read_site_lines(lines: Iterable[str]) -> list[SiteLine]:
+    """Every URL line of a site list with its number, its normalized form and, if it has one, its problem."""
+    found = []
     for number, raw in enumerate(lines, 1):
         line = raw.strip().lstrip("\ufeff").strip()
-        if not line or line.startswith("#"):
-            continue
-        url = line if "://" in line else "https://" + line
-        problem = url_problem(url)
-        if problem is None:
-            yield number, normalize_url(url), None
-        else:  # normalized only when that keeps it recognisable ("garbage" must not become "https:///")
-            normal = _normalized_or_none(url)
-            yield number, normal or line, str(problem)
+        if line and not line.startswith("#"):
+            found.append(_site_line(number, line))
+    return found
+
+
+def site_problem(site: str) -> FetchError | None:
+    """Why a site-list entry (a URL, or a bare host that gets https://) can never be fetched, or None."""
+    scheme = _SCHEME.match(site)
+    if "://" not in site and scheme:  # "mailto:x@y.org", "javascript:...", "http:/x.org" (but not "host:8080")
+        name = scheme.group(1).lower()
+        if name in ("http", "https"):
+            return FetchError(f"malformed URL (write {name}://host/...): {site[:200]!r}", "bad_url")
+        return FetchError(f"only http and https URLs are fetched, not {name!r}: {site[:200]!r}", "bad_scheme")
+    problem = url_problem(site if "://" in site else "https://" + site)
+    if problem is not None and "://" not in site and problem.reason == "bad_url":
+        return FetchError(f"neither a URL nor a host name: {site[:200]!r}", "bad_url")
+    return problem
+
+
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):(?!\d)")
+
+
+def _site_line(number: int, line: str) -> SiteLine:
+    problem = site_problem(line)
+    bare = "://" not in line
+    if problem is None:
+        return SiteLine(number, line, normalize_url("https://" + line if bare else line), None, bare)
+    # normalized only when that keeps it recognisable ("garbage" must not become "https:///")
+    normal = None if bare else _normalized_or_none(line)
+    return SiteLine(number, line, normal or line, str(problem))
 
 
 def _normalized_or_none(url: str) -> str | None:
@@ -174,7 +209,7 @@ async def crawl_site(
     emit: Callable[[PageResult], None],
 ) -> None:
     """Best-first crawl of one site up to `depth` and `max_pages`; finished pages are replayed, not fetched."""
-    problem = url_problem(site if "://" in site else "https://" + site)
+    problem = site_problem(site)
     if problem:  # a site-list line that is no URL: one error result, and the other sites go on
         if site not in done:
             error = {"reason": problem.reason, "message": str(problem)}
