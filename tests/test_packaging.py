@@ -38,3 +38,4 @@ def test_wheel_ships_rules_facts_model_and_static(tmp_path):
     assert (target / "claimcheck" / "models" / "claimcheck.skops").is_file()
     assert (target / "claimcheck" / "models" / "claimcheck.npz").is_file()  # the sklearn-free inference export
     assert (target / "claimcheck" / "serve" / "static" / "index.html").is_file()
+    assert (target / "claimcheck" / "schema" / "report.schema.json").is_file()  # the report's JSON Schema

@@ -104,7 +104,7 @@ def test_citations_are_the_contradicted_facts_sources_once_each():
 
 
 def test_chinese_report_reviews_in_chinese():
-    review = claimreview.to_jsonld(report(finding("cure_claim"), language="zh"))["@graph"][0]
+    review = claimreview.to_jsonld(report(finding("cure_claim"), language="zh"), date=DAY)["@graph"][0]
     assert review["reviewBody"] == "中文解释。" and review["inLanguage"] == "zh"
 
 

@@ -2,45 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import socket
 import threading
-import time
 from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
 import pytest
-import uvicorn
-from serve_support import EXAMPLES
+from serve_support import EXAMPLES, ApiServer
 
 from claimcheck.serve.app import create_app
-
-
-class ApiServer:
-    """uvicorn serving one app on a socket bound to a free port, in a daemon thread."""
-
-    def __init__(self, app) -> None:
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.sock.bind(("127.0.0.1", 0))
-        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
-        self.server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
-        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)
-
-    def __enter__(self) -> ApiServer:
-        self.thread.start()
-        deadline = time.monotonic() + 60
-        while not self.server.started:
-            if not self.thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError("the API server did not start")
-            time.sleep(0.02)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=10)
-        self.sock.close()
 
 
 @pytest.fixture(scope="session")
@@ -86,3 +59,21 @@ def closed_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+LATE = dt.date(2099, 1, 1)  # a pinned "today" on which every fact is past its recheck date
+EARLY = dt.date(2026, 1, 1)  # and one on which none is
+
+
+@pytest.fixture(scope="session")
+def late_api(checker) -> Iterator[str]:
+    """The API with "today" pinned after every fact's recheck date."""
+    with ApiServer(create_app(checker=checker, today=LATE)) as server:
+        yield server.url
+
+
+@pytest.fixture(scope="session")
+def early_api(checker) -> Iterator[str]:
+    """The API with "today" pinned before every fact's recheck date."""
+    with ApiServer(create_app(checker=checker, today=EARLY)) as server:
+        yield server.url

@@ -11,6 +11,7 @@ import httpx
 import pytest
 from serve_support import needs_fetch, read_example
 
+from claimcheck.report import json as report_json
 from claimcheck.serve import schemas
 
 CLINIC = read_example("clinic_en.txt")
@@ -34,7 +35,8 @@ def test_clinic_text_is_flagged_with_spans_into_the_text(client):
 def test_answer_is_the_report_json_of_the_library(client, checker):
     text = "Our stem cell therapy cures stroke and is FDA approved. Book now!"
     r = client.post("/v1/check", json={"text": text})
-    assert r.json() == json.loads(json.dumps(checker.check_text(text, source={"kind": "text"}).to_dict()))
+    report = checker.check_text(text, source={"kind": "text"})
+    assert r.json() == json.loads(report_json.render(report))  # what `claimcheck check --format json` prints
 
 
 def test_cautionary_article_has_no_high_severity_finding(client):

@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 from claimcheck.model import Finding, Report
-from claimcheck.report import i18n
+from claimcheck.report import i18n, staleness
 
 AUTHOR = {"@type": "Organization", "name": "claimcheck"}
 # ratingValue on a 1-5 scale (1 = False): a claim the facts contradict outright is "False"; a claim that
@@ -23,24 +23,38 @@ def rating_name(category: str) -> str:
     return "False" if category in FALSE_CATEGORIES else "Misleading"
 
 
-def to_jsonld(report: Report, *, date: dt.date | None = None) -> dict[str, Any]:
-    """The JSON-LD document: a @graph of ClaimReview objects (empty when nothing was flagged)."""
-    published = (date or dt.datetime.now(dt.UTC).date()).isoformat()
+def to_jsonld(report: Report, *, date: dt.date | None = None, today: dt.date | None = None) -> dict[str, Any]:
+    """The JSON-LD document: a @graph of ClaimReview objects (empty when nothing was flagged).
+
+    `date` is the publication date; a review whose cited facts are past their recheck date on `today`
+    (default: `date`, else the real today) says so at the end of its reviewBody."""
+    day = date or dt.datetime.now(dt.UTC).date()
     zh = i18n.is_zh(report)
     return {
         "@context": "https://schema.org",
-        "@graph": [_claim_review(f, report, published, zh) for f in report.findings],
+        "@graph": [_claim_review(f, report, day.isoformat(), zh, today or day) for f in report.findings],
     }
 
 
-def render(report: Report, *, date: dt.date | None = None) -> str:
+def render(report: Report, *, date: dt.date | None = None, today: dt.date | None = None) -> str:
     """The JSON-LD document as text, ready for a <script type="application/ld+json"> block."""
-    return json.dumps(to_jsonld(report, date=date), ensure_ascii=False, indent=2)
+    return json.dumps(to_jsonld(report, date=date, today=today), ensure_ascii=False, indent=2)
 
 
-def _claim_review(f: Finding, report: Report, published: str, zh: bool) -> dict[str, Any]:
+def _stale_note(f: Finding, zh: bool, report: Report, today: dt.date) -> str:
+    """' Note: 1 cited fact is past its recheck date (id: 2026-12-31).' or ''."""
+    stale = [fact for fact in f.facts if staleness.is_stale(fact, today)]
+    if not stale:
+        return ""
+    which = ", ".join(f"{fact.id}: {fact.recheck_by}" for fact in stale)
+    if zh:
+        return i18n.zh(f"注意：{staleness.summary_zh(len(stale))}（{which}）。", report)
+    return f" Note: {staleness.summary_en(len(stale))} ({which})."
+
+
+def _claim_review(f: Finding, report: Report, published: str, zh: bool, today: dt.date) -> dict[str, Any]:
     name = rating_name(f.category)
-    explanation = i18n.explanation(f, zh)
+    explanation = i18n.explanation(f, zh) + _stale_note(f, zh, report, today)
     review: dict[str, Any] = {
         "@type": "ClaimReview",
         "claimReviewed": f.quote,

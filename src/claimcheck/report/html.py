@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import hashlib
 from collections import Counter
 from collections.abc import Iterable
@@ -13,6 +14,7 @@ from urllib.parse import urlsplit
 from claimcheck.model import CATEGORIES
 from claimcheck.report.i18n import CATEGORY_LABELS
 from claimcheck.report.sites_csv import SiteSummary
+from claimcheck.report.staleness import is_past, summary_en
 
 _SEV_COLOUR = {"high": "#b00020", "medium": "#b26a00", "low": "#2266aa"}
 _SCRIPT = """
@@ -43,13 +45,21 @@ th{background:#eef1f3;cursor:pointer;user-select:none}th[data-dir=asc]::after{co
 .num{text-align:right;font-variant-numeric:tabular-nums}.sev{font-weight:600}
 .finding{background:#fff;border:1px solid #ddd;border-left:5px solid #999;padding:10px 14px;margin:10px 0}
 mark{background:#ffe08a}.facts{margin:6px 0 0;padding-left:18px;color:#334}.where{color:#667;font-size:13px}
-.ok{color:#1b7f3b}.bad{color:#b00020}
+.ok{color:#1b7f3b}.bad{color:#b00020}.stale{color:#8a4b00;font-weight:600}
 """
 
 
-def render(summaries: Iterable[SiteSummary], *, generated_at: str = "", title: str = "claimcheck audit") -> str:
-    """The whole report as one HTML string; every value from a page is escaped, links are http(s) only."""
+def render(
+    summaries: Iterable[SiteSummary],
+    *,
+    generated_at: str = "",
+    title: str = "claimcheck audit",
+    today: dt.date | None = None,
+) -> str:
+    """The whole report as one HTML string; every value from a page is escaped, links are http(s) only.
+    A cited fact past its recheck date on `today` (default: the real today) is marked, and counted on top."""
     sites = list(summaries)
+    day = today or dt.date.today()
     script_hash = base64.b64encode(hashlib.sha256(_SCRIPT.encode()).digest()).decode()
     csp = f"default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-{script_hash}'; img-src data:"
     parts = [
@@ -59,7 +69,7 @@ def render(summaries: Iterable[SiteSummary], *, generated_at: str = "", title: s
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{escape(title)}</title><style>{_STYLE}</style></head><body><main>",
         f"<h1>{escape(title)}</h1>",
-        _totals(sites, generated_at),
+        _totals(sites, generated_at, day),
         "<h2>Findings by category</h2>",
         _chart(sites),
         "<h2>Sites by risk</h2>",
@@ -68,7 +78,7 @@ def render(summaries: Iterable[SiteSummary], *, generated_at: str = "", title: s
     flagged = [s for s in sites if s.flagged]
     if flagged:
         parts.append("<h2>Worst findings per site</h2>")
-        parts += [_site_details(n, s) for n, s in enumerate(sites) if s.flagged]
+        parts += [_site_details(n, s, day) for n, s in enumerate(sites) if s.flagged]
     failed = [s for s in sites if s.error_pages]
     if failed:
         parts.append("<h2>Pages that could not be checked</h2>")
@@ -77,7 +87,19 @@ def render(summaries: Iterable[SiteSummary], *, generated_at: str = "", title: s
     return "\n".join(parts)
 
 
-def _totals(sites: list[SiteSummary], generated_at: str) -> str:
+def _stale_cited(sites: list[SiteSummary], day: dt.date) -> int:
+    """Distinct facts shown in the report (each worst finding's first three) past their recheck date."""
+    ids = {
+        str(fact.get("id"))
+        for s in sites
+        for f in s.worst
+        for fact in (f.get("facts") or [])[:3]
+        if is_past(str(fact.get("recheck_by", "")), day)
+    }
+    return len(ids)
+
+
+def _totals(sites: list[SiteSummary], generated_at: str, day: dt.date) -> str:
     pages = sum(s.pages_checked for s in sites)
     failed = sum(s.pages_failed + s.pages_skipped for s in sites)
     flagged = sum(1 for s in sites if s.flagged)
@@ -96,7 +118,9 @@ def _totals(sites: list[SiteSummary], generated_at: str) -> str:
         meta.append(f"generated {escape(generated_at)}")
     if as_of:
         meta.append(f"facts as of {escape(as_of)}")
-    return f'<p class="totals">{"".join(items)}</p><p class="meta">{" · ".join(meta)}</p>'
+    stale = _stale_cited(sites, day)
+    note = f'<p class="stale">⚠ {escape(summary_en(stale))}</p>' if stale else ""
+    return f'<p class="totals">{"".join(items)}</p><p class="meta">{" · ".join(meta)}</p>{note}'
 
 
 def _chart(sites: list[SiteSummary]) -> str:
@@ -155,13 +179,13 @@ def _table(sites: list[SiteSummary]) -> str:
     return f'<table class="sortable"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
 
 
-def _site_details(n: int, s: SiteSummary) -> str:
+def _site_details(n: int, s: SiteSummary, day: dt.date) -> str:
     out = [f'<h3 id="site-{n}">{_link(s.site)} <span class="meta">risk {s.risk:.2f}</span></h3>']
-    out += [_finding(f) for f in s.worst]
+    out += [_finding(f, day) for f in s.worst]
     return "\n".join(out)
 
 
-def _finding(f: dict[str, Any]) -> str:
+def _finding(f: dict[str, Any], day: dt.date) -> str:
     zh = f.get("page_language") == "zh"
     sentence = str(f.get("sentence", ""))
     lo = int(f.get("start", 0)) - int(f.get("sentence_start", 0))
@@ -178,8 +202,14 @@ def _finding(f: dict[str, Any]) -> str:
         sources = " ".join(
             _link(src.get("url", ""), src.get("title") or "source") for src in (fact.get("sources") or [])[:2]
         )
+        recheck = str(fact.get("recheck_by", ""))
+        stale = (
+            f' <span class="stale">⚠ {"已过复核日期" if zh else "past its recheck date"} ({escape(recheck)})</span>'
+            if is_past(recheck, day)
+            else ""
+        )
         facts.append(
-            f'<li>{escape(statement)} <span class="meta">[{"截至" if zh else "as of"} {escape(str(fact.get("as_of", "")))}]</span> {sources}</li>'
+            f'<li>{escape(statement)} <span class="meta">[{"截至" if zh else "as of"} {escape(str(fact.get("as_of", "")))}]</span>{stale} {sources}</li>'
         )
     where = f.get("location") or {}
     heading = f" · under “{escape(str(where['heading']))}”" if where.get("heading") else ""

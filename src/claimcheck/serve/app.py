@@ -6,6 +6,7 @@ the event loop keeps answering while a long text is analysed.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -24,6 +25,7 @@ from claimcheck import __version__
 from claimcheck.errors import FetchError
 from claimcheck.model import CATEGORIES, Report
 from claimcheck.report import claimreview
+from claimcheck.report import json as report_json
 from claimcheck.report.i18n import CATEGORY_LABELS
 from claimcheck.serve import errors, schemas
 from claimcheck.serve.middleware import BodyLimit, SecurityHeaders
@@ -44,7 +46,10 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 _URL_ERRORS: dict[int | str, dict[str, Any]] = {
     403: {"model": schemas.ErrorBody, "description": "The site's robots.txt forbids fetching the page."},
     501: {"model": schemas.ErrorBody, "description": "URL checks are not available in this installation."},
-    503: {"model": schemas.ErrorBody, "description": "Too many URL checks in progress; retry after Retry-After seconds."},
+    503: {
+        "model": schemas.ErrorBody,
+        "description": "Too many URL checks in progress; retry after Retry-After seconds.",
+    },
     502: {
         "model": schemas.ErrorBody,
         "description": "The page could not be fetched (DNS, refused, HTTP error, wrong type).",
@@ -56,10 +61,13 @@ _JSONLD = {"application/ld+json": {"schema": {"type": "object", "description": "
 router = APIRouter()
 
 
-def create_app(checker: Checker | None = None, allow_private: bool = False, url_limits: Any = None) -> FastAPI:
+def create_app(
+    checker: Checker | None = None, allow_private: bool = False, url_limits: Any = None, today: dt.date | None = None
+) -> FastAPI:
     """The ASGI app; pass a ready Checker to share one (tests), or let the app build the default at start.
 
-    `url_limits` (a serve.urlchecks.UrlLimits) bounds URL checks; by default from the environment."""
+    `url_limits` (a serve.urlchecks.UrlLimits) bounds URL checks; by default from the environment. `today`
+    pins the day reports judge facts stale by (tests); by default the real date of each request."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -79,6 +87,7 @@ def create_app(checker: Checker | None = None, allow_private: bool = False, url_
         redoc_url=None,
     )
     app.state.allow_private = allow_private
+    app.state.today = today
     app.state.url_limits = url_limits
     app.state.url_checks = None  # made on first use, inside the server's event loop
     errors.install(app)
@@ -119,9 +128,10 @@ async def check(
         report = await run_in_threadpool(
             partial(checker.check_text, body.text or "", lang=lang, source={"kind": "text"})
         )
+    today = _today(request)
     if format == "claimreview":
-        return Response(claimreview.render(report), media_type="application/ld+json")
-    return JSONResponse(report.to_dict())
+        return Response(claimreview.render(report, today=today), media_type="application/ld+json")
+    return JSONResponse(report_json.to_dict(report, today=today))
 
 
 @router.post(
@@ -131,10 +141,11 @@ async def check_batch(body: schemas.BatchRequest, request: Request) -> JSONRespo
     """Answer {"results": [Report, ...]} in the order the texts were given."""
     checker = request.app.state.checker
     lang = _lang(body.lang)
+    today = _today(request)
 
     def check_all() -> list[dict[str, Any]]:
         return [
-            checker.check_text(t, lang=lang, source={"kind": "text", "index": i}).to_dict()
+            report_json.to_dict(checker.check_text(t, lang=lang, source={"kind": "text", "index": i}), today=today)
             for i, t in enumerate(body.texts)
         ]
 
@@ -192,9 +203,13 @@ async def index() -> FileResponse:
 
 
 def _warm_up(checker: Checker) -> None:
-    """Load what the checker loads lazily (patterns, pipelines, model, jieba) before the first request."""
+    """Load what the checker loads lazily (rule patterns, the classifier) before the first request."""
     checker.warm()
     checker.check_text("Stem cells cure stroke. 干细胞能治愈中风。")
+
+
+def _today(request: Request) -> dt.date:
+    return request.app.state.today or dt.date.today()
 
 
 def _lang(lang: str | None) -> str | None:

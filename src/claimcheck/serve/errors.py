@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from claimcheck.errors import ClaimcheckError, FetchError, InputError
+from claimcheck.serve.messages import for_web
 
 log = logging.getLogger("claimcheck.serve")
 
@@ -36,9 +37,13 @@ HTTP_CODES = {
 _TOO_LONG = {"string_too_long", "too_long"}
 
 
-def error_response(status: int, code: str, message: str, details: list[dict[str, Any]] | None = None) -> JSONResponse:
-    """The one error body every 4xx and 5xx answer carries."""
+def error_response(
+    status: int, code: str, message: str, details: list[dict[str, Any]] | None = None, hint: str | None = None
+) -> JSONResponse:
+    """The one error body every 4xx and 5xx answer carries; `hint` says what to try instead."""
     error: dict[str, Any] = {"code": code, "message": message}
+    if hint:
+        error["hint"] = hint
     if details:
         error["details"] = details
     return JSONResponse({"error": error}, status_code=status)
@@ -80,7 +85,8 @@ def _where(loc: list[str]) -> str:
 async def _http(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HTTPException)
     code = HTTP_CODES.get(exc.status_code, "http_error")
-    response = error_response(exc.status_code, code, str(exc.detail))
+    hint = "Wait a few seconds and try again." if exc.status_code == 503 else None
+    response = error_response(exc.status_code, code, str(exc.detail), hint=hint)
     for name, value in (exc.headers or {}).items():
         response.headers[name] = value
     return response
@@ -88,7 +94,8 @@ async def _http(_: Request, exc: Exception) -> JSONResponse:
 
 async def _fetch(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, FetchError)
-    return error_response(FETCH_STATUS.get(exc.reason, 502), exc.reason, str(exc))
+    message, hint = for_web(exc.reason, str(exc))  # the CLI's wording names flags a web user cannot pass
+    return error_response(FETCH_STATUS.get(exc.reason, 502), exc.reason, message, hint=hint)
 
 
 async def _input(_: Request, exc: Exception) -> JSONResponse:

@@ -51,6 +51,7 @@ class BatchRequest(BaseModel):
 class ErrorDetail(BaseModel):
     code: str
     message: str
+    hint: str | None = None  # what to try instead, for the person using the page
     details: list[dict[str, Any]] | None = None
 
 
@@ -89,6 +90,7 @@ class Report(BaseModel):
     language: str
     findings: list[Finding]
     facts_as_of: str
+    stale_facts: int = Field(0, ge=0, description="Cited facts past their recheck date (each fact has `stale`).")
 
 
 class BatchResponse(BaseModel):

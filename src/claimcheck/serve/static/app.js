@@ -17,6 +17,11 @@ const STRINGS = {
     factsAsOf: "Facts current to", noFindings: "No findings.",
     suppressed: (n) => `${n} statement${n === 1 ? " was" : "s were"} not flagged because of context (negation, caution, reported speech).`,
     toggle: "中文", footer: "Automated screening, not medical or legal advice. Facts are dated: check the sources.",
+    tryInstead: "What to try: ",
+    stale: (n) => n === 1 ? "1 cited fact is past its recheck date" : `${n} cited facts are past their recheck date`,
+    staleMark: (d) => `past its recheck date (${d}): may be out of date`,
+    checked: { url: "URL", final_url: "final URL", title: "page title", fetched_at: "fetched" },
+    errors: {},
   },
   zh: {
     tagline: "标记干细胞“治愈”中风的虚假宣传，并用注明日期和来源的事实解释每一处标记。",
@@ -32,6 +37,19 @@ const STRINGS = {
     factsAsOf: "事实更新至", noFindings: "没有发现。",
     suppressed: (n) => `${n} 处表述因上下文（否定、提醒、转述）未被标记。`,
     toggle: "English", footer: "自动筛查，不构成医疗或法律意见。事实均注明日期，请查看来源。",
+    tryInstead: "可以这样做：",
+    stale: (n) => `引用的 ${n} 条事实已过复核日期`,
+    staleMark: (d) => `已过复核日期（${d}），可能已过时`,
+    checked: { url: "网址", final_url: "最终网址", title: "页面标题", fetched_at: "抓取时间" },
+    errors: {
+      blocked_address: ["这个网址位于私有或本地网络，本服务只检查公共互联网上的网页，无法检查它。", "请输入公共网页的网址，或复制网页文字，在“文本”标签中检查。"],
+      bad_scheme: ["只能检查以 http:// 或 https:// 开头的网址。", "请输入以 https:// 开头的网址，例如 https://example.org/page。"],
+      bad_url: ["这不是本服务可以抓取的网址。", "请检查网址是否有误，格式应类似 https://example.org/page。"],
+      dns: ["找不到这个网址对应的网站。", "请检查网址拼写。"],
+      timeout: ["网站响应时间过长。", "请稍后再试，或复制网页文字，在“文本”标签中检查。"],
+      robots_disallowed: ["该网站的 robots.txt 要求自动工具不要抓取此页面，因此本服务不抓取。", "请复制网页文字，在“文本”标签中检查。"],
+      busy: ["目前正在检查的网址太多。", "请等几秒钟再试。"],
+    },
   },
 };
 const SEVERITY_RANK = { low: 0, medium: 1, high: 2 };
@@ -96,6 +114,7 @@ async function submit(event) {
   const url = $("url-input").value.trim();
   if (state.mode === "text" && !text.trim()) return showStatus(t("needText"), true);
   if (state.mode === "url" && !url) return showStatus(t("needUrl"), true);
+  clearResult();  // a new check never leaves the previous answer on screen under its status or error
   const body = state.mode === "text" ? { text } : { url };
   if ($("text-lang").value !== "auto") body.lang = $("text-lang").value;
   $("check-button").disabled = true;
@@ -105,10 +124,7 @@ async function submit(event) {
       method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body),
     });
     const data = await response.json().catch(() => null);
-    if (!response.ok) {
-      const message = data && data.error ? data.error.message : `HTTP ${response.status}`;
-      return showStatus(t("failed") + message, true);
-    }
+    if (!response.ok) return showError(data && data.error, response.status);
     showStatus("", false);
     state.last = { report: data, text: state.mode === "text" ? text : null };
     renderResult(data, state.last.text);
@@ -124,6 +140,22 @@ function showStatus(message, isError) {
   const status = $("status");
   status.textContent = message;
   status.classList.toggle("error", Boolean(isError));
+}
+
+// The server phrases errors for the person using the page (and adds a hint); Chinese wording for the common ones.
+function showError(error, httpStatus) {
+  const local = error ? t("errors")[error.code === "private_address" ? "blocked_address" : error.code] : null;
+  const message = local ? local[0] : error ? error.message : `HTTP ${httpStatus}`;
+  const hint = local ? local[1] : error && error.hint;
+  showStatus(t("failed") + message, true);
+  if (hint) $("status").append(el("span", "hint", t("tryInstead") + hint));
+}
+
+function clearResult() {
+  state.last = null;
+  $("result").hidden = true;
+  ["verdict", "highlighted", "findings", "checked"].forEach((id) => $(id).replaceChildren());
+  $("suppressed").textContent = "";
 }
 
 function renderResult(report, text) {
@@ -159,6 +191,21 @@ function renderVerdict(report) {
     verdict.append(el("span", "verdict-note", t("cleanNote")));
   }
   if (report.facts_as_of) verdict.append(el("span", "muted as-of", `${t("factsAsOf")} ${report.facts_as_of}`));
+  if (report.stale_facts) verdict.append(el("span", "stale stale-summary", "⚠ " + t("stale")(report.stale_facts)));
+  renderChecked(report.source || {});
+}
+
+// What was checked, for a web address: the URL, where redirects ended, the page title and when it was fetched.
+function renderChecked(source) {
+  const list = $("checked");
+  list.replaceChildren();
+  if (source.kind !== "url") return;
+  const rows = [["url", source.url], ["final_url", source.final_url !== source.url ? source.final_url : null],
+    ["title", source.title], ["fetched_at", source.fetched_at]];
+  for (const [key, value] of rows) {
+    if (!value) continue;
+    list.append(el("dt", "", t("checked")[key]), el("dd", "", value));
+  }
 }
 
 // Split the text at every finding boundary; each piece is a text node, or a <mark> coloured by the most
@@ -218,6 +265,7 @@ function renderFact(fact) {
   const box = el("div", "fact");
   box.append(el("p", "", fact.statement[state.ui] || fact.statement.en));
   box.append(el("p", "muted", `${t("asOf")} ${fact.as_of}`));
+  if (fact.stale) box.append(el("p", "stale", "⚠ " + t("staleMark")(fact.recheck_by)));
   const links = el("ul", "sources");
   for (const src of fact.sources || []) {
     const li = el("li");
