@@ -149,3 +149,28 @@ def test_lone_surrogates_are_replaced_with_offsets_kept(checker):
     clean = text.replace("\ud800", "\ufffd").replace("\udfff", "\ufffd")
     for f in report.findings:
         assert clean[f.start : f.end] == f.quote  # offsets point where they did in the text given
+
+
+def test_a_long_text_checked_window_by_window_gives_the_findings_of_one_pass(monkeypatch):
+    """Long texts go through detect and decide in windows of sentences (bounded memory) with one page
+    context: the report equals the one-window report."""
+    from claimcheck.text import segment
+
+    text = "\n".join(
+        [
+            "Our clinic offers stem cell therapy for stroke.",
+            "It is approved in Japan and has a 95% success rate with no side effects.",
+            "本院干细胞治疗中风已获国家批准，有效率高达95%。",
+            "Some patients walk again within weeks. Book now: only 3 places left!",
+            "幹細胞療法無任何副作用，保證有效。",
+        ]
+        * 7
+    )
+    from claimcheck.checker import Checker
+
+    checker = Checker()
+    whole = checker.check_text(text)
+    monkeypatch.setattr(checker, "window", 4)
+    windowed = checker.check_text(text)
+    assert whole.findings and windowed.to_dict() == whole.to_dict()
+    assert len(list(segment.prepare_windows(text, window=4))) == -(-whole.sentences // 4)

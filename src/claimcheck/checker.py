@@ -6,13 +6,13 @@ import re
 import threading
 from typing import TYPE_CHECKING
 
-from claimcheck.decide import Decider
+from claimcheck.decide import Decider, dedupe_suppressed
 from claimcheck.errors import InputError
 from claimcheck.knowledge import KnowledgeBase
-from claimcheck.model import Document, Hit, Report
+from claimcheck.model import Document, Finding, Hit, Report, Suppressed
 from claimcheck.prefilter import Prefilter
 from claimcheck.rules import RuleSet
-from claimcheck.text.segment import prepare
+from claimcheck.text.segment import WINDOW, prepare, prepare_windows
 
 if TYPE_CHECKING:
     from claimcheck.classify import SentenceScore
@@ -26,6 +26,8 @@ _UNLOADED = object()
 
 class Checker:
     """Build once (the slow part), then call `check_text` from any number of threads."""
+
+    window = WINDOW  # sentences detected and decided at a time (a long text takes several windows)
 
     def __init__(
         self,
@@ -58,21 +60,31 @@ class Checker:
         """Check one text; `lang` ('en', 'zh' or None/'auto') forces the language of every paragraph.
 
         One pass: prepare (fold, language, sentences) -> detect (rules, then the classifier over the same
-        sentences) -> decide -> Report.
+        sentences) -> decide -> Report. A long text goes through detect and decide window by window (see
+        prepare_windows), with one page context for all, so memory does not grow with sentences x hits.
         """
         text = _valid(text, lang)
-        doc = prepare(text, None if lang == "auto" else lang)
-        hits = self._rule_hits(doc)
-        model = self.model if doc.sentences else None  # nothing to score: the model is never loaded
-        scores = self._scores(doc, model) if model is not None else None
-        findings, suppressed = self.decider.decide(doc, hits, scores, model_name=model.name if model is not None else "")
+        findings: list[Finding] = []
+        suppressed: list[Suppressed] = []
+        page, sentences = None, 0
+        for doc in prepare_windows(text, None if lang == "auto" else lang, self.window):  # one unless the text is long
+            if page is None:  # from every unit, once
+                page = self.decider.page_context(doc)
+            hits = self._rule_hits(doc)
+            model = self.model if doc.sentences else None  # nothing to score: the model is never loaded
+            scores = self._scores(doc, model) if model is not None else None
+            name = model.name if model is not None else ""
+            found, ruled_out = self.decider.decide(doc, hits, scores, model_name=name, page=page)
+            findings += found
+            suppressed += ruled_out
+            sentences += len(doc.sentences)
         return Report(
             findings=tuple(findings),
             language=doc.language,
             characters=len(text),
-            sentences=len(doc.sentences),
+            sentences=sentences,
             facts_as_of=self.facts_as_of,
-            suppressed=tuple(suppressed),
+            suppressed=tuple(dedupe_suppressed(suppressed)),
             source=dict(source or {}),
             script=doc.script,
         )

@@ -12,7 +12,6 @@ from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -149,10 +148,11 @@ class Decider:
         scores: dict[int, SentenceScore] | None = None,
         *,
         model_name: str = "",
+        page: PageContext | None = None,
     ) -> tuple[list[Finding], list[Suppressed]]:
         """Weigh context for every hit; with classifier `scores` (every sentence the classifier read), combine
-        both kinds of evidence."""
-        page = self.page_context(doc)
+        both kinds of evidence. `page` (default: this document's) is the context of the whole page."""
+        page = page if page is not None else self.page_context(doc)
         scores = scores or {}
         by_sentence: dict[int, list[Hit]] = defaultdict(list)
         for h in hits:
@@ -186,7 +186,7 @@ class Decider:
                 if extra is not None:
                     findings.append(extra)
         findings.sort(key=lambda f: (f.start, f.category))
-        return findings, _dedupe_suppressed(suppressed)
+        return findings, dedupe_suppressed(suppressed)
 
     def _weigh_model(self, severity: str, conf: float, notes: tuple[ContextNote, ...], score: SentenceScore, name: str):
         """A rule hit in a sentence the classifier judges cautionary is down-graded (or suppressed)."""
@@ -490,9 +490,8 @@ def _norm_span(s: Sentence, h: Hit) -> tuple[int, int]:
     return lo, max(lo, bisect_left(s.offsets, h.span.end, lo))
 
 
-@lru_cache(maxsize=16384)
 def _stance(cues: Cues, norm: str) -> tuple[bool, bool, bool]:
-    """Whether a unit sells, warns, and reports research (cached: boilerplate repeats across pages)."""
+    """Whether a unit sells, warns, and reports research."""
     return cues.promotion.search(norm) is not None, cues.caution.search(norm) is not None, cues.research.search(norm) is not None
 
 
@@ -516,7 +515,7 @@ def _lower(severity: str | None) -> str | None:
     return SEVERITIES[rank] if rank >= 0 else None
 
 
-def _dedupe_suppressed(items: list[Suppressed]) -> list[Suppressed]:
+def dedupe_suppressed(items: list[Suppressed]) -> list[Suppressed]:
     seen: set[tuple[int, int, str]] = set()
     out = []
     for s in items:

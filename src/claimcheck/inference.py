@@ -102,7 +102,7 @@ def _column_ids(spec: dict[str, Any], vocabulary: dict[str, int]) -> Callable[[s
     # char_wb n-grams never cross a word boundary: cache each word's columns, so a common word costs one
     # lookup instead of dozens of n-grams. (Splitting on whitespace is what sklearn does after it
     # collapses whitespace runs.)
-    @lru_cache(maxsize=200_000)
+    @lru_cache(maxsize=50_000)
     def word_columns(word: str) -> np.ndarray:
         return columns(char_wb_word_ngrams(word, min_n, max_n))
 
@@ -287,6 +287,7 @@ class Scorer:
         self.skops_sha256 = meta.get("skops_sha256")
         self.by_lang: dict[str, list[Callable[[str], np.ndarray]]] = {"en": [], "zh": []}
         self.dense: tuple[int, int, float] | None = None  # (first column, width, scale) of the embedding
+        self._projected = None
         idf, offset = [], 0
         for i, spec in enumerate(meta["branches"]):
             if spec["analyzer"] == "embedding":
@@ -371,6 +372,15 @@ class Scorer:
         np.cumsum(np.bincount(np.asarray(segment_rows)[segment], minlength=len(rows)), out=indptr[1:])
         return data, columns.astype(np.intp, copy=False), indptr
 
+    def _projection(self):
+        """The shipped piece table projected on the embedding branch's weights (built on first use)."""
+        if self._projected is None:
+            from claimcheck import embed
+
+            first, size, scale = self.dense
+            self._projected = embed.default().projection(self.weights[first : first + size] * scale)
+        return self._projected
+
     def predict(self, rows: list[tuple[str, str]]) -> tuple[np.ndarray, np.ndarray | None]:
         """(p_claim of each row, category probabilities of each row or None without a category model)."""
         data, columns, indptr = self.transform(rows)
@@ -380,12 +390,7 @@ class Scorer:
             filled = indptr[1:] > starts  # reduceat would give an empty row its next row's first value
             z[filled] += np.add.reduceat(self.weights.take(columns, axis=0) * data[:, None], starts[filled], axis=0)
         if self.dense is not None and rows:
-            from claimcheck import embed
-
-            first, size, scale = self.dense
-            vectors = embed.embed([text for text, _ in rows]).astype(np.float64) * scale
-            # einsum's own loops, not BLAS: a row's score does not depend on the batch around it.
-            z += np.einsum("ij,jk->ik", vectors, self.weights[first : first + size], optimize=False)
+            z += self._projection()([text for text, _ in rows])
         k = self.folds
         p_folds = 1.0 / (1.0 + np.exp(self.claim_a * z[:, :k] + self.claim_b))
         p_claim = p_folds[:, 0] if k == 1 else p_folds.sum(axis=1) / k

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Iterator, Sequence
-from functools import lru_cache
 
 from claimcheck.literals import Requirement, analyse_literals, cached_literal_analysis, requirements
 
@@ -65,7 +64,6 @@ class Prefilter:
             if owner is not None:
                 rank.setdefault(owner[0], len(rank))
         self._order = [(rank[owner[0]] << 16) + owner[2] if owner is not None else -1 for owner in owners]
-        self.keep = lru_cache(maxsize=16384)(self._keep)  # pages repeat boilerplate lines
 
     @classmethod
     def from_rules(cls, rules, topics: tuple[str, ...] = ()) -> Prefilter | None:
@@ -134,7 +132,7 @@ class Prefilter:
         """Indexes of the patterns for which one alternative has all its literal sets present in `text`."""
         return self.scan(text)[0]
 
-    def _keep(self, text: str, lang: str | None = None) -> bool:
+    def keep(self, text: str, lang: str | None = None) -> bool:
         """Whether some rule pattern (of language `lang`, if given) matches `text`."""
         chosen, at = self.scan(text, None if lang is None else (lang, None))
         # Anchored patterns first: they cost a few `match` calls, so `any` usually stops early and cheaply.

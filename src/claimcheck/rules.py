@@ -148,7 +148,7 @@ class Lexicon:
         self.terms = terms
         self._compiled: dict = {}
         # Keyed by (name, text): hashing a compiled pattern hashes its whole program, on every call.
-        self._has = lru_cache(maxsize=65536)(self._has_uncached)
+        self._has = lru_cache(maxsize=4096)(self._has_uncached)
 
     @classmethod
     def load(cls, path: Path) -> Lexicon:
@@ -178,7 +178,8 @@ class Lexicon:
         return compiled
 
     def has(self, name: str, text: str) -> bool:
-        """Whether `text` holds a term of list `name` (cached: page boilerplate repeats)."""
+        """Whether `text` holds a term of list `name` (cached, bounded: the page context and the decision ask
+        about the same paragraphs and sentences)."""
         return self._has(name, text)
 
     def _has_uncached(self, name: str, text: str) -> bool:

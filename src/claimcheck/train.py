@@ -30,7 +30,7 @@ from claimcheck.classify import (
 from claimcheck.resources import models_dir
 
 FEATURE_SETS = ("ngrams", "embed", "both")
-EMBED_SCALE = 1.0  # the embedding branch's weight beside the l2-normalised n-gram branches
+EMBED_SCALE = 1.0  # the embedding branch's weight beside the l2-normalised n-gram branches (see embed.MEAN_SCALE)
 
 
 def build_features(kind: str = "both") -> Any:
@@ -267,7 +267,8 @@ def _embedding_card() -> dict[str, Any]:
         "teacher": table.teacher,
         "method": "each SentencePiece piece of the teacher embedded alone ([BOS, piece, EOS]); pieces outside "
         "CJK, CJK punctuation and the most probable pure-ASCII pieces dropped; PCA to the stored width; int8 "
-        "with one scale per row; a sentence is the SIF-weighted (a=1e-3) mean of its pieces, L2-normalised",
+        "with one scale per row; a sentence is the SIF-weighted (a=1e-3) mean of its pieces times "
+        f"{embed.MEAN_SCALE} (not L2-normalised, so that scoring projects the table on the model once)",
         "pieces": int(len(table.weights) - 1),
         "dims": table.dims,
         "scale_in_features": EMBED_SCALE,

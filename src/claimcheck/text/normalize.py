@@ -181,8 +181,10 @@ def _s2t():
 _HANT_FIXES = (("干細胞", "幹細胞"), ("干细胞", "幹細胞"))
 
 
+@lru_cache(maxsize=2048)
 def to_traditional(text: str) -> str:
-    """Simplified to Traditional (Taiwan forms) for explanations shown beside Traditional text."""
+    """Simplified to Traditional (Taiwan forms) for explanations shown beside Traditional text (cached: they
+    are converted from a few hundred templates)."""
     out = _s2t().convert(text)
     for wrong, right in _HANT_FIXES:
         out = out.replace(wrong, right)

@@ -65,27 +65,42 @@ def _fold_line(line: str, base: int) -> tuple[Folded, str]:
     return folded, detect_language(folded.text)
 
 
+WINDOW = 2000  # sentences per Document when a long text is prepared window by window
+
+
 def prepare(text: str, lang: str | None = None) -> Document:
+    """The whole text as one Document (see prepare_windows)."""
+    return next(prepare_windows(text, lang, window=None))
+
+
+def prepare_windows(text: str, lang: str | None = None, window: int | None = WINDOW) -> Iterator[Document]:
     """Fold every unit, identify its language and split each English or Chinese unit into sentences: the
-    one pass every later stage reads (all units still inform the page context)."""
+    one pass every later stage reads (all units still inform the page context).
+
+    Yields Documents of at most `window` consecutive sentences (one with all of them when None); they share
+    the units and the page-level facts, and sentence indexes run over the whole text, so a long text is
+    checked window by window with one window's sentences, hits and scores in memory at a time. Yields at
+    least one Document."""
     units = fold_units(text, lang)
     weight: Counter[str] = Counter()
-    sentences: list[Sentence] = []
     for unit in units:
         weight[unit.lang] += len(unit.folded.text)
-        if unit.lang != "other":
-            sentences.extend(_sentences_of(text, unit, len(sentences)))
     language = weight.most_common(1)[0][0] if weight else "none"
     script = _script_of_units(text, units) if weight["zh"] else ""
-    if script:
-        sentences = [_with_script(s, script) for s in sentences]
-    return Document(
-        text=text,
-        sentences=tuple(sentences),
-        language=language,
-        script=script,
-        units=tuple((u.folded.text, u.lang) for u in units),
-    )
+    view = tuple((u.folded.text, u.lang) for u in units)
+    batch: list[Sentence] = []
+    count, yielded = 0, False
+    for unit in units:
+        if unit.lang == "other":
+            continue
+        for sentence in _sentences_of(text, unit, count, script):
+            batch.append(sentence)
+            count += 1
+            if window is not None and len(batch) >= window:
+                yield Document(text=text, sentences=tuple(batch), language=language, script=script, units=view)
+                batch, yielded = [], True
+    if batch or not yielded:
+        yield Document(text=text, sentences=tuple(batch), language=language, script=script, units=view)
 
 
 def _script_of_units(text: str, units: list[Unit]) -> str:
@@ -98,8 +113,9 @@ def _script_of_units(text: str, units: list[Unit]) -> str:
     return script_of("".join(sample))
 
 
-def _sentences_of(text: str, unit: Unit, first: int) -> Iterator[Sentence]:
+def _sentences_of(text: str, unit: Unit, first: int, script: str) -> Iterator[Sentence]:
     folded = unit.folded
+    script = script if unit.lang == "zh" else ""
     for k, (s, e) in enumerate(sentence_ranges(folded.text, unit.lang)):
         offs = folded.offsets[s:e]
         ostart, oend = offs[0], offs[-1] + 1
@@ -111,11 +127,6 @@ def _sentences_of(text: str, unit: Unit, first: int) -> Iterator[Sentence]:
             norm=folded.text[s:e],
             offsets=offs,
             lang=unit.lang,
+            script=script,
             unit=unit.index,
         )
-
-
-def _with_script(s: Sentence, script: str) -> Sentence:
-    if s.lang != "zh":
-        return s
-    return Sentence(s.index, s.start, s.end, s.text, s.norm, s.offsets, s.lang, script, s.unit)
