@@ -120,3 +120,34 @@ def test_no_planted_jieba_cache_can_change_a_check(tmp_path):
         assert quotes and not jieba_loaded
         results.append(quotes)
     assert results[0] == results[1]
+
+
+_DENSE = """
+import resource, sys
+limit = 3 << 30
+resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+from claimcheck.checker import Checker
+
+def peak_mb():  # VmHWM: this process's peak (ru_maxrss carries the parent's over exec)
+    return int(open("/proc/self/status").read().split("VmHWM:")[1].split()[0]) / 1024
+
+line = ("Our stem cell therapy for stroke is approved in Japan and has a {p}% success rate with no side effects. "
+        "Patients walk again within weeks. Book now: only {n} places left! "
+        "本院干细胞治疗中风已获国家批准，有效率高达{p}%，无任何副作用。 Ref {n}.")
+text = "\\n".join(line.format(p=50 + n % 50, n=n) for n in range(int(sys.argv[1])))
+checker = Checker().warm()
+before = peak_mb()
+report = checker.check_text(text)
+print(len(text), len(report.findings), before, peak_mb())
+"""
+
+
+def test_claim_dense_text_costs_memory_per_finding_not_per_finding_times_fact_text():
+    """Row 3: 2 MB of claim-dense text took 2.35 GB (about 35 KB per finding). Every line here is unique
+    (no sharing from repetition); findings share their facts, context and explanation templates, and long
+    texts are detected and decided window by window: under 1.2 KB per finding (0.8 KB measured)."""
+    run = subprocess.run([sys.executable, "-c", _DENSE, "12000"], capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stderr[-2000:]
+    chars, findings, before, peak = run.stdout.split()
+    assert int(chars) > 2_500_000 and int(findings) > 50_000
+    assert (float(peak) - float(before)) * 1024 / int(findings) < 1.2, run.stdout

@@ -111,6 +111,12 @@ class Decider:
             jurisdictions = Jurisdictions.load(path) if path.is_file() else Jurisdictions(())
         self.jurisdictions = jurisdictions
         self._shared: dict[object, object] = {}
+        # Whether a paragraph sells, warns or reports research: whole paragraphs are long, so these cues try
+        # only the places their leading words occur (anchored), not every position.
+        self._stance = {
+            lang: tuple(getattr(c, kind).anchored() for kind in ("promotion", "caution", "research"))
+            for lang, c in self.cues.items()
+        }
 
     def _share(self, value):
         """One object for equal context tuples and explanation texts across findings (a claim-dense text
@@ -130,9 +136,9 @@ class Decider:
             for name in ("STEMCELL", "STROKE"):
                 if name.lower() not in topics and lex.has(name, norm):
                     topics.add(name.lower())
-            cues = self.cues.get(lang)
-            if cues is not None:
-                is_promo, is_caution, is_research = _stance(cues, norm)
+            stance = self._stance.get(lang)
+            if stance is not None:
+                is_promo, is_caution, is_research = (p.search(norm) is not None for p in stance)
                 promo += is_promo
                 caution += is_caution
                 warn += is_caution or is_research
@@ -488,11 +494,6 @@ def _norm_span(s: Sentence, h: Hit) -> tuple[int, int]:
     """Positions of the hit inside the sentence's normalized text (offsets are non-decreasing)."""
     lo = bisect_left(s.offsets, h.span.start)
     return lo, max(lo, bisect_left(s.offsets, h.span.end, lo))
-
-
-def _stance(cues: Cues, norm: str) -> tuple[bool, bool, bool]:
-    """Whether a unit sells, warns, and reports research."""
-    return cues.promotion.search(norm) is not None, cues.caution.search(norm) is not None, cues.research.search(norm) is not None
 
 
 def _warner_page(severity: str, notes: tuple[ContextNote, ...], model_agrees: bool) -> tuple[str | None, tuple[ContextNote, ...]]:

@@ -269,6 +269,10 @@ class GatedPattern:
         self._literals = literals  # (prefix literals, required literals), each a list or None
         self._starts = self._gate = None
 
+    def anchored(self) -> GatedPattern:
+        """The same pattern with the start-position filter on (for long texts); equal results."""
+        return GatedPattern(self.regex, literals=self._literals, anchor=True)
+
     @property
     def regex(self) -> re.Pattern[str]:
         if self._regex is None:
