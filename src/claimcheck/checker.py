@@ -68,16 +68,14 @@ class Checker:
         suppressed: list[Suppressed] = []
         page, sentences = None, 0
         for doc in prepare_windows(text, None if lang == "auto" else lang, self.window):  # one unless the text is long
-            if page is None:  # from every unit, once
-                page = self.decider.page_context(doc)
             hits = self._rule_hits(doc)
             model = self.model if doc.sentences else None  # nothing to score: the model is never loaded
             scores = self._scores(doc, model) if model is not None else None
             name = model.name if model is not None else ""
-            found, ruled_out = self.decider.decide(doc, hits, scores, model_name=name, page=page)
-            findings += found
-            suppressed += ruled_out
-            sentences += len(doc.sentences)
+            decision = self.decider.decide(doc, hits, scores, model_name=name, page=page)
+            findings += decision.findings
+            suppressed += decision.suppressed
+            page, sentences = decision.page, sentences + len(doc.sentences)
         return Report(
             findings=tuple(findings),
             language=doc.language,

@@ -87,6 +87,16 @@ def load_categories(path: Path | None = None) -> tuple[dict[str, CategoryInfo], 
     return cats, combo
 
 
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """What the decision stage hands on: findings, what context ruled out, and the page context it used
+    (computed from every unit on the first window of a text, then passed back for the next)."""
+
+    findings: list[Finding]
+    suppressed: list[Suppressed]
+    page: PageContext
+
+
 class Decider:
     """Applies context to hits; pure given its cues, rules and knowledge base."""
 
@@ -155,7 +165,7 @@ class Decider:
         *,
         model_name: str = "",
         page: PageContext | None = None,
-    ) -> tuple[list[Finding], list[Suppressed]]:
+    ) -> Decision:
         """Weigh context for every hit; with classifier `scores` (every sentence the classifier read), combine
         both kinds of evidence. `page` (default: this document's) is the context of the whole page."""
         page = page if page is not None else self.page_context(doc)
@@ -192,7 +202,7 @@ class Decider:
                 if extra is not None:
                     findings.append(extra)
         findings.sort(key=lambda f: (f.start, f.category))
-        return findings, dedupe_suppressed(suppressed)
+        return Decision(findings, dedupe_suppressed(suppressed), page)
 
     def _weigh_model(self, severity: str, conf: float, notes: tuple[ContextNote, ...], score: SentenceScore, name: str):
         """A rule hit in a sentence the classifier judges cautionary is down-graded (or suppressed)."""
