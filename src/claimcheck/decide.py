@@ -450,8 +450,8 @@ class Decider:
             hit, severity, conf, notes = items[0]
             rule = self.rules.by_id[hit.rule_id]
             fact_ids = list(dict.fromkeys(fid for it in items for fid in it[0].facts if fid in self.kb))
-            quote = doc.text[hit.span.start : hit.span.end]
-            evidence = tuple(dict.fromkeys(f"{it[0].rule_id}: {doc.text[it[0].span.start : it[0].span.end]}" for it in items))
+            quote = self._share(doc.text[hit.span.start : hit.span.end])
+            evidence = self._share(tuple(dict.fromkeys(f"{it[0].rule_id}: {doc.text[it[0].span.start : it[0].span.end]}" for it in items)))
             condition = self.condition_of(s, page)
             en, zh = rule.message_en.replace("{quote}", quote), rule.message_zh
             info = self.categories.get(category)
