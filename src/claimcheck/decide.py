@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +21,7 @@ from claimcheck.errors import RuleError
 from claimcheck.jurisdictions import MAINLAND, Jurisdictions
 from claimcheck.knowledge import KnowledgeBase
 from claimcheck.model import SEVERITIES, SEVERITY_RANK, ContextNote, Document, Finding, Hit, Sentence, Suppressed
+from claimcheck.prefilter import PatternSet
 from claimcheck.resources import DataFileError, load_yaml, rules_dir
 from claimcheck.rules import Rule, RuleSet
 from claimcheck.text.normalize import to_traditional
@@ -121,12 +122,7 @@ class Decider:
             jurisdictions = Jurisdictions.load(path) if path.is_file() else Jurisdictions(())
         self.jurisdictions = jurisdictions
         self._shared: dict[object, object] = {}
-        # Whether a paragraph sells, warns or reports research: whole paragraphs are long, so these cues try
-        # only the places their leading words occur (anchored), not every position.
-        self._stance = {
-            lang: tuple(getattr(c, kind).anchored() for kind in ("promotion", "caution", "research"))
-            for lang, c in self.cues.items()
-        }
+        self._page_sets: dict[str, tuple[PatternSet, tuple[str, ...]]] = {}
 
     def _share(self, value):
         """One object for equal context tuples and explanation texts across findings (a claim-dense text
@@ -139,23 +135,35 @@ class Decider:
         return found
 
     def page_context(self, doc: Document) -> PageContext:
+        """What the whole page says, from every unit: its topics, whether it sells or warns, its condition
+        and its jurisdiction."""
         topics: set[str] = set()
-        promo = caution = warn = 0
-        lex = self.rules.lexicon
+        stance: Counter[str] = Counter()
         for norm, lang in doc.units:
-            for name in ("STEMCELL", "STROKE"):
-                if name.lower() not in topics and lex.has(name, norm):
-                    topics.add(name.lower())
-            stance = self._stance.get(lang)
-            if stance is not None:
-                is_promo, is_caution, is_research = (p.search(norm) is not None for p in stance)
-                promo += is_promo
-                caution += is_caution
-                warn += is_caution or is_research
+            patterns, names = self._page_set(lang)
+            said = {names[i] for i in patterns.matching(norm)}
+            topics |= said & _TOPICS
+            stance.update(said - _TOPICS)
+            stance["warn"] += "caution" in said or "research" in said
+        promo, caution, warn = stance["promotion"], stance["caution"], stance["warn"]
         return PageContext(
-            frozenset(topics), promo >= 2 and promo >= caution, self.conditions.of_page(doc.units), warn >= 2 and warn > promo,
-            len(doc.units), self.jurisdictions.of_page(doc.units),
+            frozenset(t.lower() for t in topics), promo >= 2 and promo >= caution, self.conditions.of_page(doc.units),
+            warn >= 2 and warn > promo, len(doc.units), self.jurisdictions.of_page(doc.units),
         )
+
+    def _page_set(self, lang: str) -> tuple[PatternSet, tuple[str, ...]]:
+        """The page-level patterns of a language (stance cues, where it has them, and the two topic lists)
+        as one PatternSet: one scan per paragraph instead of five (built on first use)."""
+        key = lang if lang in self.cues else "other"
+        found = self._page_sets.get(key)
+        if found is None:
+            lex, cues = self.rules.lexicon, self.cues.get(key)
+            named = {t: lex.pattern(t).regex for t in sorted(_TOPICS)}
+            if cues is not None:
+                named |= {kind: getattr(cues, kind).regex for kind in ("promotion", "caution", "research")}
+            found = (PatternSet(list(named.values()), kind=f"page-{key}"), tuple(named))
+            self._page_sets[key] = found
+        return found
 
     def decide(
         self,
@@ -487,6 +495,7 @@ class Decider:
 
 
 SHARED_MAX = 20_000
+_TOPICS = frozenset({"STEMCELL", "STROKE"})  # lexicon lists that make a page's topic
 _HAN_CHAR = re.compile("[\u3400-\u9fff]")
 _LATIN_WORD = re.compile(r"[a-z]{2,}")
 

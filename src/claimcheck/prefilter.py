@@ -339,12 +339,13 @@ class GatedPattern:
 
 
 class PatternSet:
-    """Which of many patterns match a text, found without scanning the text once per pattern.
+    """Which of many patterns match a text, found with one scan of the text instead of one per pattern.
 
-    One Aho-Corasick pass over every pattern's literals (each match of a pattern starts with, or holds, one
-    of its literals) names the patterns worth trying; only those run, each behind its own literal filter
-    (GatedPattern). Alternations of terms that start with \\b are slow for the regex engine to scan, and
-    most text matches none of them. Results equal searching every pattern (tested).
+    One Aho-Corasick pass over every pattern's literals finds, for a pattern whose matches all start with
+    one of its literals, the only places a match can start (the regex is then tried there alone), and for
+    a pattern whose matches all hold one of its literals, whether any is present (then one regex search).
+    Alternations of terms that start with \\b are slow for the regex engine to scan, and most text matches
+    none of them. Results equal searching every pattern (tested).
     """
 
     def __init__(self, patterns: Sequence[re.Pattern[str]], kind: str | None = None) -> None:
@@ -354,33 +355,50 @@ class PatternSet:
             analysis = cached_literal_analysis([p.pattern for p in patterns], kind, ascii=ascii)
         else:
             analysis = {p.pattern: analyse_literals(p.pattern, ascii=bool(p.flags & re.ASCII)) for p in patterns}
-        self.patterns = [GatedPattern(p, literals=analysis[p.pattern]) for p in patterns]
-        self.always: set[int] = set()  # patterns without literals: always tried
-        by_literal: dict[str, set[int]] = {}
+        self.patterns = list(patterns)
+        self.always: list[int] = []  # patterns without literals: always searched
+        entries: dict[str, list[tuple[int, int]]] = {}  # literal -> (pattern, its length less one, or -1)
         for i, p in enumerate(patterns):
             prefix, required = analysis[p.pattern]
-            literals = None if p.flags & re.IGNORECASE else prefix or required
-            if not literals:
-                self.always.add(i)
-            for lit in literals or ():
-                by_literal.setdefault(lit, set()).add(i)
+            if p.flags & re.IGNORECASE:  # literals are exact: no filter for a case-blind pattern
+                prefix = required = None
+            if prefix:
+                for lit in prefix:
+                    entries.setdefault(lit, []).append((i, len(lit) - 1))
+            elif required:
+                for lit in required:
+                    entries.setdefault(lit, []).append((i, -1))
+            else:
+                self.always.append(i)
         self._auto = None
-        if by_literal:
+        if entries:
             import ahocorasick
 
             self._auto = ahocorasick.Automaton()
-            for lit, found in by_literal.items():
-                self._auto.add_word(lit, tuple(sorted(found)))
+            for lit, found in entries.items():
+                self._auto.add_word(lit, tuple(found))
             self._auto.make_automaton()
 
     def matching(self, text: str) -> list[int]:
         """Indexes of the patterns with a match in `text`, ascending."""
-        tried = set(self.always)
+        starts: dict[int, set[int]] = {}  # pattern -> where a match may start (None: search anywhere)
+        present: set[int] = set(self.always)
         if self._auto is not None:
-            for _, found in self._auto.iter(text):
-                tried.update(found)
-        patterns = self.patterns
-        return [i for i in sorted(tried) if patterns[i].search(text) is not None]
+            for end, found in self._auto.iter(text):
+                for i, back in found:
+                    if back < 0:
+                        present.add(i)
+                    else:
+                        starts.setdefault(i, set()).add(end - back)
+        patterns, hits = self.patterns, []
+        for i in sorted(present | starts.keys()):
+            regex = patterns[i]
+            if i in present:
+                if regex.search(text) is not None:
+                    hits.append(i)
+            elif any(regex.match(text, at) is not None for at in sorted(starts[i])):
+                hits.append(i)
+        return hits
 
 
 def _automaton(literals) -> object | None:
