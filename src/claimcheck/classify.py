@@ -193,7 +193,7 @@ class ClaimModel:
         scorer = _matching_export(path) if use_export else None
         try:
             model = cls(scorer if scorer is not None else load_trusted(path), path=path)
-            model.score(["stem cells cure stroke"], ["en"])  # English only: keeps jieba unloaded
+            model.score(["stem cells cure stroke"], ["en"])  # a model that loads but cannot score fails here
         except ModelError:
             raise
         except Exception as exc:  # a model that loads but cannot run is as unusable as a missing one
