@@ -39,6 +39,8 @@ def test_english_boundaries(norm, expected):
         ("在clinicaltrials.gov上登记,不是批准。", ["在clinicaltrials.gov上登记,不是批准。"]),
         ("「打完第二次就会叫妈妈了!」--台南小宇妈妈", ["「打完第二次就会叫妈妈了!」", "--台南小宇妈妈"]),
         ("效果显著……真的", ["效果显著……真的"]),
+        ("已获批准.立即预约", ["已获批准.", "立即预约"]),  # a full-width "．" folds to "."
+        ("2.美国:快速通道", ["2.美国:快速通道"]),  # a list number is no sentence
     ],
 )
 def test_chinese_boundaries(norm, expected):

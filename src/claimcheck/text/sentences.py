@@ -34,7 +34,8 @@ _DOT = rf"(?<![.])\.(?![.])(?=[\s{_CLOSERS}]|$)"
 _TAIL = rf"[!?.。！？{_CLOSERS}]*"
 _END = {
     "en": re.compile(rf"(?:{_CJK_END}|(?<!\.)[!?](?=[!?\s{_CLOSERS}\u3000]|$|[\u3400-\u9fff])|{_DOT}){_TAIL}"),
-    "zh": re.compile(rf"(?:{_CJK_END}|[!?]|{_DOT}){_TAIL}"),  # jieba makes "!" and "?" tokens of their own
+    # jieba makes "!" and "?" tokens of their own, and a "." before a Han character ("．" folds to ".")
+    "zh": re.compile(rf"(?:{_CJK_END}|[!?]|{_DOT}|(?<![.\d])\.(?=[\u3400-\u9fff])){_TAIL}"),
 }
 _WORD_BEFORE = re.compile(r"\S*$")
 _OPENERS = frozenset("“‘「『《（([【")
