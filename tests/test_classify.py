@@ -9,13 +9,14 @@ from dataclasses import asdict
 import numpy as np
 import pytest
 
-from claimcheck import classify, corpus, inference
-from claimcheck import train as training
-from claimcheck.classify import TRUSTED_TYPES, ClaimModel, SentenceScore
 from claimcheck.errors import ModelError
 from claimcheck.model import CATEGORIES
 from claimcheck.resources import models_dir
+from claimcheck.score import classify, inference
+from claimcheck.score.classify import TRUSTED_TYPES, ClaimModel, SentenceScore
 from claimcheck.text.normalize import fold
+from claimcheck.training import corpus
+from claimcheck.training import train as training
 
 
 class Unexpected:
@@ -121,7 +122,7 @@ def test_trusted_list_is_exactly_what_the_shipped_file_needs():
     import skops.io as sio
 
     assert set(sio.get_untrusted_types(file=models_dir() / classify.MODEL_FILE)) == set(TRUSTED_TYPES)
-    assert all(t.startswith(("claimcheck.classify.", "sklearn.")) for t in TRUSTED_TYPES)
+    assert all(t.startswith(("claimcheck.score.classify.", "sklearn.")) for t in TRUSTED_TYPES)
 
 
 def test_skops_round_trip_keeps_every_probability(model, tmp_path):

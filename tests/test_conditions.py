@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
-from claimcheck.conditions import STATUSES, Conditions
-from claimcheck.corpus import CONDITIONS
-from claimcheck.knowledge import KnowledgeBase
+from claimcheck.knowledge.conditions import STATUSES, Conditions
+from claimcheck.knowledge.facts import KnowledgeBase
+from claimcheck.training.corpus import CONDITIONS
 
 
 @pytest.fixture(scope="module")
@@ -127,7 +127,7 @@ def _corpus_units() -> list[tuple[str, str]]:
 
 def test_the_literal_indexed_finder_names_exactly_the_conditions_each_pattern_finds():
     """One Aho-Corasick pass then only the candidate patterns: the same answer as searching all 28."""
-    from claimcheck.conditions import Conditions
+    from claimcheck.knowledge.conditions import Conditions
 
     conditions = Conditions.load()
     units = _corpus_units()

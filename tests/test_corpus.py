@@ -7,9 +7,9 @@ from collections import Counter, defaultdict
 
 import pytest
 
-from claimcheck import corpus
 from claimcheck.errors import InputError
 from claimcheck.model import CATEGORIES
+from claimcheck.training import corpus
 
 
 @pytest.fixture(scope="module")

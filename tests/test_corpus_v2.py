@@ -11,8 +11,8 @@ from collections import Counter, defaultdict
 
 import pytest
 
-from claimcheck import corpus, evaluate
 from claimcheck.model import CATEGORIES
+from claimcheck.training import corpus, evaluate
 from testpaths import ROOT
 
 GUARD = ROOT.parent / "shared" / "holdout-guard" / "guard.py"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from claimcheck import embed
 from claimcheck.errors import ModelError
+from claimcheck.score import embed
 
 
 @pytest.fixture(scope="module")

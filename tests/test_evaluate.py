@@ -8,9 +8,9 @@ import sys
 
 import pytest
 
-from claimcheck import corpus, evaluate
-from claimcheck.evaluate import Prediction
 from claimcheck.model import CATEGORIES
+from claimcheck.training import corpus, evaluate
+from claimcheck.training.evaluate import Prediction
 
 
 def _example(i: int, lang: str, label: str, cats: tuple[str, ...] = ()) -> corpus.Example:

@@ -14,11 +14,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from claimcheck import classify, corpus, inference
-from claimcheck import train as training
-from claimcheck.classify import ClaimModel, is_fragment, route
 from claimcheck.errors import ModelError
 from claimcheck.resources import models_dir
+from claimcheck.score import classify, inference
+from claimcheck.score.classify import ClaimModel, is_fragment, route
+from claimcheck.training import corpus
+from claimcheck.training import train as training
 
 SKOPS = models_dir() / classify.MODEL_FILE
 EXPORT = models_dir() / classify.EXPORT_FILE
@@ -44,7 +45,7 @@ def _csr(scorer: inference.Scorer, rows):
     import numpy as np
     import scipy.sparse as sp
 
-    from claimcheck import embed
+    from claimcheck.score import embed
 
     data, indices, indptr = scorer.transform(rows)
     sparse = sp.csr_matrix((data, indices, indptr), shape=(len(rows), scorer.sparse_width))
@@ -117,7 +118,7 @@ def test_the_shipped_export_is_derived_from_the_shipped_skops_file(bundle, tmp_p
 def test_scoring_imports_neither_sklearn_nor_scipy_nor_skops(tmp_path):
     code = (
         "import json, sys\n"
-        "from claimcheck.classify import ClaimModel\n"
+        "from claimcheck.score.classify import ClaimModel\n"
         "m = ClaimModel.load_default()\n"
         "s = m.score(['Our stem cells cure stroke, guaranteed.', '干细胞疗法根治中风，无任何副作用', '3.'], ['en', 'zh', 'en'])\n"
         "print(json.dumps([[x.p_claim for x in s], sorted(k for k in ('sklearn', 'scipy', 'skops') if k in sys.modules)]))\n"

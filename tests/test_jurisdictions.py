@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from claimcheck.jurisdictions import Jurisdictions
-from claimcheck.knowledge import KnowledgeBase
+from claimcheck.knowledge.facts import KnowledgeBase
+from claimcheck.knowledge.jurisdictions import Jurisdictions
 
 MAINLAND_LAW = ("广告法", "廣告法", "医疗广告管理办法", "醫療廣告管理辦法", "我国", "我國")
 
@@ -60,7 +60,7 @@ def test_example_pages_get_their_own_law(checker):
 
 
 def test_evidence_found_through_the_literal_index_equals_searching_every_pattern():
-    from claimcheck.jurisdictions import Jurisdictions
+    from claimcheck.knowledge.jurisdictions import Jurisdictions
     from test_conditions import _corpus_units
 
     jurisdictions = Jurisdictions.load()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 from claimcheck.checker import Checker
-from claimcheck.context import PageContext
+from claimcheck.decide.context import PageContext
 from claimcheck.text.segment import prepare
 from testpaths import ROOT, corpus_texts, example_lines
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from claimcheck.literals import has_anchor, prefix_literals, required_literals, requirements
-from claimcheck.prefilter import Prefilter, search_at
+from claimcheck.detect.prefilter import Prefilter
+from claimcheck.text.literals import has_anchor, prefix_literals, required_literals, requirements
+from claimcheck.text.patterns import search_at
 from testpaths import DATA, EXAMPLES, corpus_texts, example_lines
 
 
@@ -109,7 +110,7 @@ def test_a_pattern_is_a_candidate_only_when_one_alternative_has_all_its_literals
 def test_alternation_from_parts_equals_the_regex(text):
     import re
 
-    from claimcheck.rules import LazyPattern, alternation_matches
+    from claimcheck.detect.rules import LazyPattern, alternation_matches
 
     parts = ["cure stroke", r"(?<!stem )cells? cure", r"stem cells? (?:cure|heal)\w*", r"\bcure\b", "heal stroke", "cured? strokes?"]
     joined = re.compile("|".join(f"(?:{p})" for p in parts), re.ASCII)
@@ -195,7 +196,7 @@ def test_searching_from_prefix_positions_equals_search(text):
 
 def test_gated_cue_and_lexicon_patterns_equal_their_plain_regexes(checker):
     """Every cue and lexicon pattern, on every corpus sentence and slices of it: same matches."""
-    from claimcheck.prefilter import GatedPattern
+    from claimcheck.text.patterns import GatedPattern
 
     texts = [t.lower() for t in corpus_texts()]
     gated = [getattr(cues, name) for cues in checker.decider.cues.values() for name in cues.__dataclass_fields__]
@@ -233,7 +234,7 @@ def test_gated_cue_and_lexicon_patterns_equal_their_plain_regexes(checker):
     ],
 )
 def test_anchored_parts(pattern, expected):
-    from claimcheck.literals import anchored_parts
+    from claimcheck.text.literals import anchored_parts
 
     assert anchored_parts(pattern) == expected
 
@@ -243,7 +244,7 @@ def test_split_rule_items_match_exactly_as_the_items_they_replace(checker):
     original item, on every corpus sentence and example line."""
     import re
 
-    from claimcheck.rules import FLAGS, LazyPattern, alternation_matches
+    from claimcheck.detect.rules import FLAGS, LazyPattern, alternation_matches
     from claimcheck.text.normalize import fold
 
     rules = checker.rules
@@ -268,7 +269,7 @@ def test_split_rule_items_match_exactly_as_the_items_they_replace(checker):
 def test_a_case_blind_gated_pattern_is_not_filtered_by_exact_literals():
     import re
 
-    from claimcheck.prefilter import GatedPattern
+    from claimcheck.text.patterns import GatedPattern
 
     for anchor in (True, False):
         gated = GatedPattern(r"\bfda approved\b", re.ASCII | re.IGNORECASE, anchor=anchor)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from claimcheck.rules import RuleSet
-from claimcheck.ruletest import check_example
+from claimcheck.detect.rules import RuleSet
+from claimcheck.training.ruletest import check_example
 
 _RULES = RuleSet.load()
 _CASES = [
@@ -44,7 +44,7 @@ def test_every_category_has_a_rule():
 
 
 def test_rules_cite_known_facts():
-    from claimcheck.knowledge import KnowledgeBase
+    from claimcheck.knowledge.facts import KnowledgeBase
 
     kb = KnowledgeBase.load()
     missing = sorted({(r.id, f) for r in _RULES.rules for f in r.facts if f not in kb})

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from claimcheck import literals
+from claimcheck.detect.prefilter import Prefilter
+from claimcheck.detect.rules import RuleSet
 from claimcheck.errors import RuleError
-from claimcheck.prefilter import Prefilter
 from claimcheck.resources import rules_dir
-from claimcheck.rules import RuleSet
+from claimcheck.text import literals
 
 PACK = """
 rules:
@@ -160,7 +160,7 @@ def test_an_edited_yaml_file_is_parsed_again(tmp_path, cache):
 
 
 def test_a_bad_cue_pattern_fails_at_load_time_even_with_caches(tmp_path, cache):
-    from claimcheck.context import load_cues
+    from claimcheck.decide.context import load_cues
 
     load_cues()  # fills the caches for the shipped cues
     bad = tmp_path / "context.yaml"

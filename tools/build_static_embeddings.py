@@ -12,7 +12,7 @@
    with one scale per row, with each piece's unigram log-probability (for SIF weights) and its id in
    the teacher vocabulary.
 
-A sentence vector is then the SIF-weighted mean of its pieces' rows (see claimcheck.embed).
+A sentence vector is then the SIF-weighted mean of its pieces' rows (see claimcheck.score.embed).
 """
 from __future__ import annotations
 

@@ -11,8 +11,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from claimcheck.checker import Checker  # noqa: E402
-from claimcheck.knowledge import KnowledgeBase  # noqa: E402
-from claimcheck.ruletest import run_examples  # noqa: E402
+from claimcheck.knowledge.facts import KnowledgeBase  # noqa: E402
+from claimcheck.training.ruletest import run_examples  # noqa: E402
 
 
 def main() -> None:

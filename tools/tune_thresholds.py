@@ -13,8 +13,8 @@ import argparse
 import dataclasses
 import itertools
 
-from claimcheck import corpus, evaluate
 from claimcheck.checker import Checker
+from claimcheck.training import corpus, evaluate
 
 
 def main() -> int:

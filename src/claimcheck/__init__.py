@@ -5,7 +5,6 @@ Importing the package does no work; the first call builds a shared Checker (rule
 
 from __future__ import annotations
 
-import threading
 from collections.abc import AsyncIterator, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -37,20 +36,12 @@ __all__ = [
 ]
 __version__ = "0.1.0"
 
-_default: Checker | None = None
-_lock = threading.Lock()
-
 
 def default_checker() -> Checker:
-    """The process-wide Checker, built on first use."""
-    global _default
-    if _default is None:
-        with _lock:
-            if _default is None:
-                from claimcheck.checker import Checker
+    """The process-wide Checker, built on first use (see claimcheck.checker.default_checker)."""
+    from claimcheck.checker import default_checker as shared
 
-                _default = Checker()
-    return _default
+    return shared()
 
 
 def check_text(text: str, *, lang: str | None = None) -> Report:

@@ -6,16 +6,16 @@ import re
 import threading
 from typing import TYPE_CHECKING
 
-from claimcheck.decide import Decider, dedupe_suppressed
+from claimcheck.decide.findings import Decider, dedupe_suppressed
+from claimcheck.detect.prefilter import Prefilter
+from claimcheck.detect.rules import RuleSet
 from claimcheck.errors import InputError
-from claimcheck.knowledge import KnowledgeBase
+from claimcheck.knowledge.facts import KnowledgeBase
 from claimcheck.model import Document, Finding, Hit, Report, Suppressed
-from claimcheck.prefilter import Prefilter
-from claimcheck.rules import RuleSet
 from claimcheck.text.segment import WINDOW, prepare, prepare_windows
 
 if TYPE_CHECKING:
-    from claimcheck.classify import SentenceScore
+    from claimcheck.score.classify import SentenceScore
 
 MAX_CHARS = 25_000_000
 # A str holds a surrogate code point only unpaired (a pair is one code point): it cannot be encoded, so a
@@ -114,6 +114,20 @@ class Checker:
         return dict(zip((s.index for s in sents), model.score([s.norm for s in sents], [s.lang for s in sents]), strict=True))
 
 
+_default: Checker | None = None
+_default_lock = threading.Lock()
+
+
+def default_checker() -> Checker:
+    """The process-wide Checker, built on first use (the CLI, the service and audits share it)."""
+    global _default
+    if _default is None:
+        with _default_lock:
+            if _default is None:
+                _default = Checker()
+    return _default
+
+
 def _valid(text: object, lang: str | None) -> str:
     """The text to check, or InputError; lone surrogates become U+FFFD."""
     if not isinstance(text, str):
@@ -128,7 +142,7 @@ def _valid(text: object, lang: str | None) -> str:
 def _load_model():
     """The shipped classifier, or None while none has been trained."""
     try:
-        from claimcheck.classify import ClaimModel
+        from claimcheck.score.classify import ClaimModel
     except ImportError:
         return None
     return ClaimModel.load_default()

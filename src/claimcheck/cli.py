@@ -211,7 +211,7 @@ def rules_list(pack: str = typer.Argument(None, help="Only this pack.")) -> None
     """List rules: id, category, severity, languages, examples."""
     from rich.table import Table
 
-    from claimcheck.rules import RuleSet
+    from claimcheck.detect.rules import RuleSet
 
     ruleset = RuleSet.load(packs=[pack] if pack else None)
     table = Table("rule", "category", "severity", "languages", "examples (match/no-match)")
@@ -229,7 +229,7 @@ def rules_list(pack: str = typer.Argument(None, help="Only this pack.")) -> None
 def rules_test(pack: str = typer.Argument(None, help="Only this pack.")) -> None:
     """Run every rule's embedded examples through the checker; exit 1 if any fails."""
     from claimcheck import default_checker
-    from claimcheck.ruletest import run_examples
+    from claimcheck.training.ruletest import run_examples
 
     results = run_examples(default_checker(), [pack] if pack else None)
     if pack and not results:
@@ -251,7 +251,7 @@ def facts(
     """Show the knowledge base (or the facts that need rechecking)."""
     import json
 
-    from claimcheck.knowledge import KnowledgeBase
+    from claimcheck.knowledge.facts import KnowledgeBase
 
     day = _date(today, "--today")
     kb = KnowledgeBase.load()
@@ -391,7 +391,7 @@ def train(
     ),
 ) -> None:
     """Rebuild the classifier from the labeled corpus, reproducibly (fixed seeds)."""
-    from claimcheck.train import train_cli
+    from claimcheck.training.train import train_cli
 
     raise typer.Exit(train_cli(corpus, out, _out(), compare=compare))
 
@@ -405,7 +405,7 @@ def evaluate(
     pages: bool = typer.Option(True, "--pages/--no-pages", help="Also score the page set (corpora/v2/pages)."),
 ) -> None:
     """Precision, recall and F1 of the rules, the classifier and their combination; page-set span recall."""
-    from claimcheck.evaluate import eval_cli
+    from claimcheck.training.evaluate import eval_cli
 
     raise typer.Exit(eval_cli(corpus, split, fmt.value, _out(), subset=subset, pages=pages))
 

@@ -72,7 +72,7 @@ def run_cli(
     except StoreError as exc:
         err.print(f"[bold red]error:[/] {escape(str(exc.strerror or exc))}", soft_wrap=True)
         return EXIT_IO
-    from claimcheck import default_checker
+    from claimcheck.checker import default_checker
 
     config = AuditConfig(max_pages=max_pages, depth=depth, concurrency=concurrency, fetch=options, regions=regions)
     progress = (progress_seconds, progress_pages)

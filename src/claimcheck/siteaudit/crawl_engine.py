@@ -51,7 +51,7 @@ def worker_checker() -> Any:
     """This process's Checker, built and warmed on first use (once per Dask worker)."""
     global _checker, checker_builds
     if _checker is None:
-        from claimcheck import default_checker
+        from claimcheck.checker import default_checker
 
         _checker = default_checker().warm()
         checker_builds += 1

@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from claimcheck import literals
 from claimcheck.errors import RuleError
 from claimcheck.model import CATEGORIES, SEVERITIES, Hit, Sentence
 from claimcheck.resources import DataFileError, cached_json, load_yaml, rules_dir
+from claimcheck.text import literals
 
 LANGS = ("en", "zh")
 _MACRO = re.compile(r"\{([A-Z][A-Z0-9_]*)\}")
@@ -112,7 +112,7 @@ def alternation_matches(
     leftmost match wins, the earliest part on a tie (as the regex engine tries alternatives in order). Parts
     never match empty (each needs a literal), so the scan simply resumes at the end of the previous match.
     `starts` gives, per part, the only positions its matches can begin at (None: anywhere)."""
-    from claimcheck.prefilter import search_at
+    from claimcheck.text.patterns import search_at
 
     starts = starts or [None] * len(patterns)
     if len(patterns) == 1:  # one part: its own matches (the common case, kept cheap)
@@ -168,10 +168,10 @@ class Lexicon:
         return _MACRO.sub(sub, pattern)
 
     def pattern(self, name: str):
-        """The term list `name` as one pattern (behind literal filters: see prefilter.GatedPattern)."""
+        """The term list `name` as one pattern (behind literal filters: see text/patterns.py, GatedPattern)."""
         compiled = self._compiled.get(name)
         if compiled is None:
-            from claimcheck.prefilter import GatedPattern
+            from claimcheck.text.patterns import GatedPattern
 
             compiled = GatedPattern(re.compile(self.expand("{" + name + "}", "lexicon"), re.ASCII))
             self._compiled[name] = compiled

@@ -11,8 +11,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from claimcheck.errors import RuleError
-from claimcheck.prefilter import PatternSet
 from claimcheck.resources import DataFileError, load_yaml, rules_dir
+from claimcheck.text.patterns import PatternSet
 
 MAINLAND = "CN"
 

@@ -14,7 +14,8 @@ from typing import Any
 
 import numpy as np
 
-from claimcheck.classify import (
+from claimcheck.resources import models_dir
+from claimcheck.score.classify import (
     CARD_FILE,
     FORMAT,
     TRUSTED_TYPES,
@@ -27,7 +28,6 @@ from claimcheck.classify import (
     save,
     zh_texts,
 )
-from claimcheck.resources import models_dir
 
 FEATURE_SETS = ("ngrams", "embed", "both")
 EMBED_SCALE = 1.0  # the embedding branch's weight beside the l2-normalised n-gram branches (see embed.MEAN_SCALE)
@@ -240,7 +240,7 @@ def training_splits(examples) -> dict[str, list]:
     """train / dev / test. With real-style (v2) lines present, dev and test are their dev and test splits
     (by source domain) and every authored v1 line trains: thresholds are chosen, and accuracy judged, on
     text modelled on real pages only. Without v2 lines, the v1 splits as before."""
-    from claimcheck import corpus
+    from claimcheck.training import corpus
 
     if not any(e.real_style for e in examples):
         return {s: corpus.select(examples, s) for s in corpus.SPLITS}
@@ -252,14 +252,14 @@ def training_splits(examples) -> dict[str, list]:
 
 
 def embed_width() -> int:
-    from claimcheck import embed
+    from claimcheck.score import embed
 
     return embed.default().dims
 
 
 def _embedding_card() -> dict[str, Any]:
-    """How the static piece table was made (see claimcheck.embed and tools/build_static_embeddings.py)."""
-    from claimcheck import embed
+    """How the static piece table was made (see claimcheck.score.embed and tools/build_static_embeddings.py)."""
+    from claimcheck.score import embed
 
     table = embed.default()
     return {
@@ -293,8 +293,8 @@ def train(
     import sklearn
     import skops
 
-    from claimcheck import corpus
     from claimcheck.errors import InputError
+    from claimcheck.training import corpus
 
     examples = corpus.load(corpus_dir)
     splits = training_splits(examples)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from claimcheck.checker import Checker
-from claimcheck.rules import Example, Rule
+from claimcheck.detect.rules import Example, Rule
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,7 +28,7 @@ from claimcheck.errors import ModelError
 
 EXPORT_FORMAT = 1
 ANALYZERS = ("word", "char", "char_wb")
-TOKENIZERS: tuple[str, ...] = ()  # custom tokenizers a branch may name (functions of claimcheck.classify): none today
+TOKENIZERS: tuple[str, ...] = ()  # custom tokenizers a branch may name (functions of claimcheck.score.classify): none today
 LANGS = {"en_texts": "en", "zh_texts": "zh"}  # row selectors of the feature branches, by name
 
 _WHITE_SPACES = re.compile(r"\s\s+")  # as sklearn's _VectorizerMixin._white_spaces
@@ -81,7 +81,7 @@ def char_wb_word_ngrams(word: str, min_n: int, max_n: int) -> list[str]:
 def _tokenizer(name: str) -> Callable[[str], list[str]]:
     if name not in TOKENIZERS:
         raise ModelError(f"unknown tokenizer {name!r} in the inference export")
-    from claimcheck import classify
+    from claimcheck.score import classify
 
     return getattr(classify, name)
 
@@ -178,10 +178,10 @@ def export_arrays(bundle: dict[str, Any]) -> tuple[dict[str, Any], dict[str, np.
 
 def _embedding_spec(name: str, pipeline: Any) -> dict[str, Any]:
     """The static-embedding branch: no vocabulary, a dense block of the shipped table's width."""
-    from claimcheck import embed
+    from claimcheck.score import embed
 
     step = pipeline[0]
-    if len(pipeline) != 1 or step.func.__module__ != "claimcheck.classify":
+    if len(pipeline) != 1 or step.func.__module__ != "claimcheck.score.classify":
         raise ModelError(f"cannot export feature branch {name!r}: unexpected embedding pipeline")
     scale = float((step.kw_args or {}).get("scale", 1.0))
     return {"name": name, "analyzer": "embedding", "lang": "all", "size": embed.default().dims, "scale": scale}
@@ -192,7 +192,7 @@ def _branch_spec(name: str, select: Any, tfidf: Any) -> dict[str, Any]:
     lang = LANGS.get(getattr(select, "__name__", ""))
     tokenizer = tfidf.tokenizer
     tokenizer_name = getattr(tokenizer, "__name__", None) if tokenizer is not None else None
-    if getattr(tokenizer, "__module__", "claimcheck.classify") != "claimcheck.classify":
+    if getattr(tokenizer, "__module__", "claimcheck.score.classify") != "claimcheck.score.classify":
         tokenizer_name = None
     problems = [
         lang is None and "row selector",
@@ -379,7 +379,7 @@ class Scorer:
     def _projection(self):
         """The shipped piece table projected on the embedding branch's weights (built on first use)."""
         if self._projected is None:
-            from claimcheck import embed
+            from claimcheck.score import embed
 
             first, size, scale = self.dense
             self._projected = embed.default().projection(self.weights[first : first + size] * scale)

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from claimcheck.errors import RuleError
-from claimcheck.literals import cached_literal_analysis
-from claimcheck.prefilter import GatedPattern
 from claimcheck.resources import DataFileError, load_yaml, rules_dir
+from claimcheck.text.literals import cached_literal_analysis
+from claimcheck.text.patterns import GatedPattern
 
 CLAUSE_SPLIT = re.compile(r"[,，、:：()（）\[\]【】\"“”]")
 

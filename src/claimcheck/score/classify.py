@@ -8,7 +8,7 @@ claim vs not, and a multinomial logistic regression for the category of a claim.
 with skops and loaded against an explicit list of trusted types, never with pickle.
 
 Scoring needs neither scikit-learn nor skops: beside the skops file, training writes an inference export
-(claimcheck.npz, plain numpy arrays, see claimcheck.inference) that records the skops file's sha256 and is
+(claimcheck.npz, plain numpy arrays, see claimcheck.score.inference) that records the skops file's sha256 and is
 used only while that hash matches.
 """
 
@@ -28,7 +28,7 @@ from claimcheck.errors import ModelError
 from claimcheck.resources import models_dir
 
 if TYPE_CHECKING:
-    from claimcheck.inference import Scorer
+    from claimcheck.score.inference import Scorer
 
 MODEL_FILE = "claimcheck.skops"
 EXPORT_FILE = "claimcheck.npz"  # the inference export of MODEL_FILE, beside it
@@ -38,10 +38,10 @@ FORMAT = 1
 # The types a claimcheck model holds beyond skops' defaults (sklearn's public estimators, numpy, builtins).
 # Loading passes exactly this list: a file holding any other type is refused with ModelError.
 TRUSTED_TYPES: tuple[str, ...] = (
-    "claimcheck.classify.CompactTfidfVectorizer",
-    "claimcheck.classify.en_texts",
-    "claimcheck.classify.zh_texts",
-    "claimcheck.classify.embed_rows",
+    "claimcheck.score.classify.CompactTfidfVectorizer",
+    "claimcheck.score.classify.en_texts",
+    "claimcheck.score.classify.zh_texts",
+    "claimcheck.score.classify.embed_rows",
     "sklearn.calibration._CalibratedClassifier",
     "sklearn.calibration._SigmoidCalibration",
 )
@@ -68,9 +68,9 @@ def zh_texts(rows: list[tuple[str, str]]) -> list[str]:
 
 
 def embed_rows(rows: list[tuple[str, str]], scale: float = 1.0) -> Any:
-    """Static multilingual sentence vectors of every row (any language), times `scale` (see claimcheck.embed):
+    """Static multilingual sentence vectors of every row (any language), times `scale` (see claimcheck.score.embed):
     the one feature branch that generalises across conditions and languages."""
-    from claimcheck import embed
+    from claimcheck.score import embed
 
     vectors = embed.embed([text for text, _ in rows])
     return vectors * scale if scale != 1.0 else vectors
@@ -151,7 +151,7 @@ def _compact_tfidf_vectorizer() -> type:
 
 
 class ClaimModel:
-    """The claim model and (optionally) the category model, scored with numpy (see claimcheck.inference).
+    """The claim model and (optionally) the category model, scored with numpy (see claimcheck.score.inference).
     """
 
     _default: ClaimModel | None = None
@@ -160,7 +160,7 @@ class ClaimModel:
 
     def __init__(self, source: dict[str, Any] | Scorer, *, path: Path | None = None) -> None:
         """From a fitted skops bundle (as training builds it) or a loaded Scorer."""
-        from claimcheck.inference import Scorer
+        from claimcheck.score.inference import Scorer
 
         self.scorer = source if isinstance(source, Scorer) else Scorer.from_bundle(source)
         self.threshold = self.scorer.threshold  # the dev-chosen operating point for p_claim
@@ -235,7 +235,7 @@ def _matching_export(skops_path: Path) -> Scorer | None:
 
     A stale export (the skops file changed since) or an unreadable one is never used: say so and fall back.
     """
-    from claimcheck import inference
+    from claimcheck.score import inference
 
     export = export_path(skops_path)
     if not export.is_file() or not skops_path.is_file():
@@ -308,7 +308,7 @@ def export_path(skops_path: Path) -> Path:
 def write_export(skops_path: Path) -> Path:
     """(Re)write the inference export of a skops file, derived from what the file holds under the trusted
     list (no retraining) and stamped with its sha256. Returns the export's path."""
-    from claimcheck import inference
+    from claimcheck.score import inference
 
     skops_path = Path(skops_path)
     bundle = load_trusted(skops_path)

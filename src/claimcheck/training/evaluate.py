@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from claimcheck import corpus
-from claimcheck.corpus import LANGS, Example
 from claimcheck.errors import InputError
 from claimcheck.model import CATEGORIES
+from claimcheck.training import corpus
+from claimcheck.training.corpus import LANGS, Example
 
 SYSTEMS: tuple[str, ...] = ("rules", "model", "combined")
 
@@ -111,7 +111,7 @@ def evaluate(examples: Sequence[Example], *, model: Any = True, checkers: dict[s
     Each Checker is built once (the slow part) and shares the loaded rules and facts.
     """
     from claimcheck.checker import Checker
-    from claimcheck.classify import ClaimModel
+    from claimcheck.score.classify import ClaimModel
 
     if not examples:
         raise InputError("no sentences to evaluate")

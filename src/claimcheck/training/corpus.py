@@ -101,7 +101,7 @@ def site_of(url: str) -> str:
 
 def default_corpus_dir() -> Path:
     """The bundled corpus at the top of the source checkout."""
-    path = Path(__file__).resolve().parents[2] / "corpora"
+    path = Path(__file__).resolve().parents[3] / "corpora"  # src/claimcheck/training/corpus.py -> the checkout
     if not path.is_dir():
         raise InputError("the bundled corpus is not available (corpora/ ships only with the source checkout)")
     return path

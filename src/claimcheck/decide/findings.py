@@ -15,19 +15,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from claimcheck.conditions import GENERAL, Conditions
-from claimcheck.context import Cues, PageContext, clause_of, last_match, load_cues, scope_of
+from claimcheck.decide.context import Cues, PageContext, clause_of, last_match, load_cues, scope_of
+from claimcheck.detect.rules import Rule, RuleSet
 from claimcheck.errors import RuleError
-from claimcheck.jurisdictions import MAINLAND, Jurisdictions
-from claimcheck.knowledge import KnowledgeBase
+from claimcheck.knowledge.conditions import GENERAL, Conditions
+from claimcheck.knowledge.facts import KnowledgeBase
+from claimcheck.knowledge.jurisdictions import MAINLAND, Jurisdictions
 from claimcheck.model import SEVERITIES, SEVERITY_RANK, ContextNote, Document, Finding, Hit, Sentence, Suppressed
-from claimcheck.prefilter import PatternSet
 from claimcheck.resources import DataFileError, load_yaml, rules_dir
-from claimcheck.rules import Rule, RuleSet
 from claimcheck.text.normalize import to_traditional
+from claimcheck.text.patterns import PatternSet
 
 if TYPE_CHECKING:
-    from claimcheck.classify import SentenceScore
+    from claimcheck.score.classify import SentenceScore
 
 # Categories whose hits are about the product's status or effect (so "another treatment" matters).
 _SUBJECT_BOUND = {"approval_claim", "trial_as_approval", "safety_absolute", "success_rate", "cure_claim", "efficacy_guarantee"}

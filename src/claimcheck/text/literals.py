@@ -2,7 +2,7 @@
 
 The prefilter (prefilter.py) runs a rule pattern only on text that holds such literals, and only from the
 places where its leading literals occur; these analyses are exact by construction, so it never drops a
-match. They are cached per user (see rules._analyse), under ANALYSIS_VERSION.
+match. They are cached per user (see detect/rules.py, _analyse), under ANALYSIS_VERSION.
 """
 
 from __future__ import annotations

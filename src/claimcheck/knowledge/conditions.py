@@ -49,7 +49,7 @@ class _Finder:
     """The conditions a text mentions, for one language (see PatternSet: most text names none)."""
 
     def __init__(self, conditions: tuple[Condition, ...], lang: str) -> None:
-        from claimcheck.prefilter import PatternSet
+        from claimcheck.text.patterns import PatternSet
 
         own = [(c.id, c.pattern_zh if lang == "zh" else c.pattern_en) for c in conditions]
         own = [(cid, p) for cid, p in own if p is not None]

@@ -1,0 +1,1 @@
+"""Layer 2, score: the claim classifier (features, the numpy-only scorer, static sentence vectors)."""
