@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from types import MappingProxyType
@@ -83,6 +84,14 @@ class Hit:
     facts: tuple[str, ...] = ()
 
 
+def past_recheck(recheck_by: str, today: dt.date) -> bool:
+    """Whether a `recheck_by` date (ISO) is before `today`; an unreadable date is not called stale."""
+    try:
+        return dt.date.fromisoformat(str(recheck_by)[:10]) < today
+    except ValueError:
+        return False
+
+
 @dataclass(frozen=True, slots=True)
 class Fact:
     """A dated, sourced statement from the knowledge base."""
@@ -98,6 +107,10 @@ class Fact:
     jurisdictions: tuple[str, ...] = ()
     note: str = ""
     condition: str = ""  # the condition a per-condition fact is about ("" for general facts)
+
+    def stale_on(self, today: dt.date) -> bool:
+        """Past its recheck date on `today`: the one rule `facts --stale` and every report apply."""
+        return past_recheck(self.recheck_by, today)
 
     def to_dict(self) -> dict[str, Any]:
         return {

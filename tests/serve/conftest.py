@@ -11,7 +11,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
 import pytest
-from serve_support import EXAMPLES, ApiServer
+from serve_support import CHROMIUM, CHROMIUM_ARGS, EXAMPLES, ApiServer
 
 from claimcheck.serve.app import create_app
 
@@ -77,3 +77,14 @@ def early_api(checker) -> Iterator[str]:
     """The API with "today" pinned before every fact's recheck date."""
     with ApiServer(create_app(checker=checker, today=EARLY)) as server:
         yield server.url
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    """Headless Chromium for the web page tests (test_page.py, test_page_web_user.py)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()

@@ -48,3 +48,14 @@ class ApiServer:
         self.server.should_exit = True
         self.thread.join(timeout=10)
         self.sock.close()
+
+
+CHROMIUM = "/usr/bin/chromium"  # Debian's chromium, driven by Playwright (no browser download)
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]

@@ -3,28 +3,8 @@ with what to try instead, a new check clears the old result, stale facts marked,
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
 from serve_support import needs_fetch, read_example
-from test_page import ARGS, CHROMIUM, open_page
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} is not installed (apt-get install chromium)"),
-]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
-
+from test_page import open_page, pytestmark  # noqa: F401 - the same Chromium markers
 
 CLINIC = "Our stem cell therapy cures stroke and is FDA approved. 100% success, no side effects."
 

@@ -9,7 +9,7 @@ classifier reads.
 from __future__ import annotations
 
 from claimcheck.text.literals import Requirement, requirements
-from claimcheck.text.patterns import GatedPattern, PatternSet, _automaton, search_at  # noqa: F401 - re-exported
+from claimcheck.text.patterns import _automaton, search_at
 
 _PREFIX_AS_SET = 64  # most (alternatives x prefix literals) for which the prefix set is also required
 _FIND_AT_MOST = 12  # prefix literals of a pattern searched one by one with str.find (more: an automaton)

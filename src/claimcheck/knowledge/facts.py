@@ -68,7 +68,7 @@ class KnowledgeBase:
     def stale(self, today: dt.date | None = None) -> list[Fact]:
         """Facts whose recheck_by date has passed."""
         today = today or dt.date.today()
-        return [f for f in self._facts.values() if dt.date.fromisoformat(f.recheck_by) < today]
+        return [f for f in self._facts.values() if f.stale_on(today)]
 
     def as_of(self, ids: Iterable[str] | None = None) -> str:
         """The newest as_of among the given facts (or all): what a report says it is current to."""

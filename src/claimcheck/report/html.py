@@ -12,9 +12,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from claimcheck.model import CATEGORIES
+from claimcheck.model import past_recheck as is_past
 from claimcheck.report.i18n import CATEGORY_LABELS
 from claimcheck.report.sites_csv import SiteSummary
-from claimcheck.report.staleness import is_past, summary_en
+from claimcheck.report.staleness import summary_en
 
 _SEV_COLOUR = {"high": "#b00020", "medium": "#b26a00", "low": "#2266aa"}
 _SCRIPT = """

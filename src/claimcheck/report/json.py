@@ -7,7 +7,8 @@ import json
 from typing import Any
 
 from claimcheck.model import Report
-from claimcheck.report.staleness import is_past, stale_facts
+from claimcheck.model import past_recheck as is_past
+from claimcheck.report.staleness import stale_facts
 
 
 def to_dict(report: Report, *, today: dt.date | None = None) -> dict[str, Any]:

@@ -7,16 +7,8 @@ import datetime as dt
 from claimcheck.model import Fact, Report
 
 
-def is_past(recheck_by: str, today: dt.date) -> bool:
-    """True when `recheck_by` (an ISO date) is before `today`; an unreadable date is not called stale."""
-    try:
-        return dt.date.fromisoformat(str(recheck_by)[:10]) < today
-    except ValueError:
-        return False
-
-
 def is_stale(fact: Fact, today: dt.date) -> bool:
-    return is_past(fact.recheck_by, today)
+    return fact.stale_on(today)
 
 
 def cited_facts(report: Report) -> list[Fact]:

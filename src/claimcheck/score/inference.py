@@ -28,7 +28,6 @@ from claimcheck.errors import ModelError
 
 EXPORT_FORMAT = 1
 ANALYZERS = ("word", "char", "char_wb")
-TOKENIZERS: tuple[str, ...] = ()  # custom tokenizers a branch may name (functions of claimcheck.score.classify): none today
 LANGS = {"en_texts": "en", "zh_texts": "zh"}  # row selectors of the feature branches, by name
 
 _WHITE_SPACES = re.compile(r"\s\s+")  # as sklearn's _VectorizerMixin._white_spaces
@@ -78,14 +77,6 @@ def char_wb_word_ngrams(word: str, min_n: int, max_n: int) -> list[str]:
     return grams
 
 
-def _tokenizer(name: str) -> Callable[[str], list[str]]:
-    if name not in TOKENIZERS:
-        raise ModelError(f"unknown tokenizer {name!r} in the inference export")
-    from claimcheck.score import classify
-
-    return getattr(classify, name)
-
-
 def _column_ids(spec: dict[str, Any], vocabulary: dict[str, int]) -> Callable[[str], list[int]]:
     """text -> the vocabulary column of each term occurrence (-1 for a term outside the vocabulary), as the
     fitted vectorizer counts them. Plain lists: a batch's columns become one array in `Scorer.transform`."""
@@ -99,7 +90,9 @@ def _column_ids(spec: dict[str, Any], vocabulary: dict[str, int]) -> Callable[[s
 
     analyzer = spec["analyzer"]
     if analyzer == "word":
-        tokenize = _tokenizer(spec["tokenizer"]) if spec["tokenizer"] else re.compile(spec["token_pattern"]).findall
+        if spec.get("tokenizer"):  # exports of models with a jieba word branch (before 2026-12)
+            raise ModelError(f"unknown tokenizer {spec['tokenizer']!r} in the inference export: retrain the model")
+        tokenize = re.compile(spec["token_pattern"]).findall
         return lambda text: columns(word_ngrams(tokenize(text.lower() if lower else text), min_n, max_n))
     if analyzer == "char":
         return lambda text: columns(char_ngrams(text.lower() if lower else text, min_n, max_n))
@@ -190,10 +183,6 @@ def _embedding_spec(name: str, pipeline: Any) -> dict[str, Any]:
 def _branch_spec(name: str, select: Any, tfidf: Any) -> dict[str, Any]:
     """The analyzer settings of one fitted TfidfVectorizer, refusing any this module does not reproduce."""
     lang = LANGS.get(getattr(select, "__name__", ""))
-    tokenizer = tfidf.tokenizer
-    tokenizer_name = getattr(tokenizer, "__name__", None) if tokenizer is not None else None
-    if getattr(tokenizer, "__module__", "claimcheck.score.classify") != "claimcheck.score.classify":
-        tokenizer_name = None
     problems = [
         lang is None and "row selector",
         tfidf.analyzer not in ANALYZERS and "analyzer",
@@ -203,7 +192,7 @@ def _branch_spec(name: str, select: Any, tfidf: Any) -> dict[str, Any]:
         tfidf.stop_words is not None and "stop_words",
         tfidf.binary and "binary",
         not (tfidf.sublinear_tf and tfidf.use_idf and tfidf.norm == "l2") and "weighting (sublinear tf, idf, l2)",
-        tokenizer is not None and (tokenizer_name not in TOKENIZERS or tfidf.analyzer != "word") and "tokenizer",
+        tfidf.tokenizer is not None and "tokenizer",
     ]
     if any(problems):
         raise ModelError(f"cannot export feature branch {name!r}: unsupported {', '.join(p for p in problems if p)}")
@@ -213,8 +202,8 @@ def _branch_spec(name: str, select: Any, tfidf: Any) -> dict[str, Any]:
         "analyzer": tfidf.analyzer,
         "ngram_range": [int(n) for n in tfidf.ngram_range],
         "lowercase": bool(tfidf.lowercase),
-        "token_pattern": tfidf.token_pattern if tokenizer is None else None,
-        "tokenizer": tokenizer_name,
+        "token_pattern": tfidf.token_pattern,
+        "tokenizer": None,
     }
 
 
