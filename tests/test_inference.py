@@ -224,3 +224,43 @@ def test_checking_chinese_loads_neither_jieba_nor_spacy():
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
 
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.sampled_from([*"aAbZé é \t\n\u3000\u00a0\x00中风治疗干细胞-'.1_😀", "stem", "cell", " cure", "治愈"]), max_size=20).map("".join),
+        max_size=6,
+    ),
+)
+def test_vectorised_ngram_columns_equal_the_python_analyzers(scorer, texts):
+    """Every branch's batch lookup (claimcheck.score.ngrams) finds the same term occurrences, text by text,
+    as the sklearn-equal Python analyzer, whatever the batch holds (NUL, emoji, empty texts, odd spaces)."""
+    from collections import Counter
+
+
+    for branch in (a for analyzers in scorer.by_lang.values() for _, a in analyzers):
+        assert isinstance(branch, inference.NgramBranch) and branch.supported
+        spec = {"analyzer": branch.analyzer, "ngram_range": [branch.min_n, branch.max_n], "lowercase": branch.lower}
+        if branch.analyzer == "word":
+            spec["token_pattern"] = r"(?u)\b\w\w+\b"
+        terms = _terms_of(scorer, branch)
+        python = inference._column_ids(spec, terms)
+        owner, columns = branch.occurrences(texts)
+        for i, text in enumerate(texts):
+            expected = Counter(c for c in python(text) if c >= 0)
+            assert Counter(columns[owner == i].tolist()) == expected
+
+
+def _terms_of(scorer, branch) -> dict[str, int]:
+    """The vocabulary (term -> column of the union) of one branch, from the shipped export."""
+    meta, arrays = inference.read_export(EXPORT)
+    offset = 0
+    for i, spec in enumerate(meta["branches"]):
+        if spec["analyzer"] == "embedding":
+            continue
+        terms = arrays[f"branch{i}_terms"].tolist()
+        if offset == int(branch.sorted_columns.min()):
+            return {t: offset + j for j, t in enumerate(terms)}
+        offset += len(terms)
+    raise AssertionError("branch not found")

@@ -25,11 +25,13 @@ from typing import Any
 import numpy as np
 
 from claimcheck.errors import ModelError
+from claimcheck.score.ngrams import NgramBranch
 
 EXPORT_FORMAT = 1
 ANALYZERS = ("word", "char", "char_wb")
 LANGS = {"en_texts": "en", "zh_texts": "zh"}  # row selectors of the feature branches, by name
 
+_GATHER_ROWS = 20_000  # term occurrences up to which a batch gathers whole rows of weights (about 2 MB)
 _WHITE_SPACES = re.compile(r"\s\s+")  # as sklearn's _VectorizerMixin._white_spaces
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # fixed member times: the same model gives the same bytes
 
@@ -108,6 +110,23 @@ def _column_ids(spec: dict[str, Any], vocabulary: dict[str, int]) -> Callable[[s
         return list(chain.from_iterable(map(word_columns, (text.lower() if lower else text).split())))
 
     return char_wb
+
+
+class _PythonAnalyzer:
+    """A branch the vectorised path cannot key (see claimcheck.score.ngrams): its Python analyzer."""
+
+    def __init__(self, column_ids: Callable[[str], list[int]]) -> None:
+        self.column_ids = column_ids
+
+    def occurrences(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        found = [self.column_ids(t) for t in texts]
+        columns = np.fromiter(chain.from_iterable(found), dtype=np.int64)
+        owner = np.repeat(np.arange(len(texts), dtype=np.int64), [len(f) for f in found])
+        known = columns >= 0
+        return owner[known], columns[known]
+
+
+_Analyzer = NgramBranch | _PythonAnalyzer
 
 
 # --- the export: from a fitted skops bundle, to and from an .npz file ---
@@ -260,8 +279,8 @@ def _read(path: Path, *, meta_only: bool) -> tuple[dict[str, Any], dict[str, np.
 class Scorer:
     """The fitted feature union, claim model and category model as numpy arrays.
 
-    Per row, only the analyzers run in Python; counting, sublinear tf, idf, the l2 norm of each branch and
-    both linear models run once per batch in numpy. Claim: the mean over calibrated folds of
+    Each branch finds its n-grams for the whole batch at once (claimcheck.score.ngrams); counting, sublinear
+    tf, idf, the l2 norm of each branch and both linear models run once per batch in numpy. Claim: the mean over calibrated folds of
     1 / (1 + exp(a * (x.w + b) + c)), as CalibratedClassifierCV with sigmoid calibrators. Category: the
     softmax of x.W + B, as multinomial LogisticRegression.
     """
@@ -278,7 +297,7 @@ class Scorer:
         self.name = str(meta["name"])
         self.threshold = float(meta["threshold"])
         self.skops_sha256 = meta.get("skops_sha256")
-        self.by_lang: dict[str, list[Callable[[str], np.ndarray]]] = {"en": [], "zh": []}
+        self.by_lang: dict[str, list[tuple[int, _Analyzer]]] = {"en": [], "zh": []}  # (branch number, analyzer)
         self.dense: tuple[int, int, float] | None = None  # (first column, width, scale) of the embedding
         self._projected = None
         idf, offset = [], 0
@@ -295,11 +314,14 @@ class Scorer:
                 raise ModelError(f"feature branch {spec.get('name')!r}: inconsistent vocabulary and idf")
             if spec["analyzer"] not in ANALYZERS or spec["lang"] not in self.by_lang:
                 raise ModelError(f"feature branch {spec.get('name')!r}: unsupported analyzer or language")
-            self.by_lang[spec["lang"]].append(_column_ids(spec, vocabulary))
+            branch = NgramBranch(spec, terms, offset)
+            analyzer = branch if branch.supported else _PythonAnalyzer(_column_ids(spec, vocabulary))
+            self.by_lang[spec["lang"]].append((len(idf), analyzer))
             idf.append(weights)
             offset += len(terms)
         self.width = offset
         self.sparse_width = self.dense[0] if self.dense else offset
+        self.sparse_branches = max(len(idf), 1)
         self.idf = np.concatenate(idf).astype(np.float64) if idf else np.zeros(0)
 
         coef = arrays["claim_coef"]
@@ -319,6 +341,7 @@ class Scorer:
             bias.append(cat_bias)
         # One (features x outputs) matrix: a batch's decision values are one gather and one segmented sum.
         self.weights = np.ascontiguousarray(np.vstack(blocks).T, dtype=np.float64)
+        self.weights_by_output = np.ascontiguousarray(self.weights[: self.sparse_width].T)  # one row per output
         self.bias = np.concatenate(bias).astype(np.float64)
 
     @classmethod
@@ -333,36 +356,34 @@ class Scorer:
 
     def transform(self, rows: list[tuple[str, str]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(text, 'en'|'zh') rows -> the feature union's tf-idf matrix as CSR parts (data, indices, indptr),
-        columns sorted within each row."""
-        flat: list[int] = []  # every term occurrence's column, segment after segment
-        lengths, segment_rows = [], []  # one segment per (row, branch of its language)
-        by_lang = self.by_lang
-        for r, (text, lang) in enumerate(rows):
-            for column_ids in by_lang.get(lang, ()):
-                found = column_ids(text)
-                flat += found
-                lengths.append(len(found))
-                segment_rows.append(r)
+        columns sorted within each row. Each branch reads all rows of its language at once."""
         indptr = np.zeros(len(rows) + 1, dtype=np.intp)
-        occurrences = np.array(flat, dtype=np.int64)
-        known = occurrences >= 0
-        # Count each (segment, column) pair: sort the pairs, then take the run lengths.
-        segment = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
-        width = self.sparse_width
-        keys = (segment * width + occurrences)[known]
-        if not len(keys):
+        nb, width = self.sparse_branches, self.sparse_width
+        keys = []  # segment (row x branch) * width + column, for every term occurrence
+        for lang, branches in self.by_lang.items():
+            picked = [r for r, row in enumerate(rows) if row[1] == lang]
+            if not picked or not branches:
+                continue
+            texts = [rows[r][0] for r in picked]
+            segment_of = np.array(picked, dtype=np.int64) * nb
+            for b, analyzer in branches:
+                owner, columns = analyzer.occurrences(texts)
+                keys.append((segment_of[owner] + b) * width + columns)
+        key = np.concatenate(keys) if keys else np.zeros(0, dtype=np.int64)
+        if not len(key):
             return np.zeros(0), np.zeros(0, dtype=np.intp), indptr
-        keys.sort()
-        bounds = _run_bounds(keys)
-        unique = keys[bounds[:-1]]
+        key.sort()  # counting each (segment, column) pair: sort, then run lengths
+        bounds = _run_bounds(key)
+        unique = key[bounds[:-1]]
         segment = unique // width
         columns = unique - segment * width
         data = np.log((bounds[1:] - bounds[:-1]).astype(np.float64))  # sublinear tf: 1 + log(count), times idf
         data += 1.0
         data *= self.idf[columns]
-        squares = np.bincount(segment, weights=data * data, minlength=len(lengths))  # then l2 per segment
-        data /= np.sqrt(squares)[segment]
-        np.cumsum(np.bincount(np.asarray(segment_rows)[segment], minlength=len(rows)), out=indptr[1:])
+        first = _run_bounds(segment)  # then l2 per segment
+        squares = np.add.reduceat(data * data, first[:-1])
+        data /= np.repeat(np.sqrt(squares), np.diff(first))
+        np.cumsum(np.bincount(segment // nb, minlength=len(rows)), out=indptr[1:])
         return data, columns.astype(np.intp, copy=False), indptr
 
     def _projection(self):
@@ -381,7 +402,12 @@ class Scorer:
         if len(data):
             starts = indptr[:-1]
             filled = indptr[1:] > starts  # reduceat would give an empty row its next row's first value
-            z[filled] += np.add.reduceat(self.weights.take(columns, axis=0) * data[:, None], starts[filled], axis=0)
+            at = starts[filled]
+            if len(data) <= _GATHER_ROWS:  # the gathered rows fit in cache: one gather for all outputs
+                z[filled] += np.add.reduceat(self.weights.take(columns, axis=0) * data[:, None], at, axis=0)
+            else:  # a large batch: output by output, gathering from one row of weights at a time
+                for j, w in enumerate(self.weights_by_output):
+                    z[filled, j] += np.add.reduceat(w.take(columns) * data, at)
         if self.dense is not None and rows:
             z += self._projection()([text for text, _ in rows])
         k = self.folds

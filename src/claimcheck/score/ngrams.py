@@ -1,0 +1,122 @@
+"""Vocabulary columns of a batch's n-grams, computed with numpy over the whole batch.
+
+scikit-learn's analyzers build every n-gram as a Python string and look it up in a dict: most of a check's
+classifier time. Here each character (word, for the word branch) that occurs in some vocabulary term gets
+a small integer id, an n-gram becomes one int64 key (its ids in base K), and the vocabulary is a sorted
+key array: a batch's n-grams are a few array operations and one `searchsorted`. Characters outside every
+vocabulary term get id 0, as do the separators placed between texts and words, and an n-gram holding a
+0 is dropped: it cannot be a vocabulary term, and none crosses a text or (char_wb) word boundary. The
+occurrences found are exactly those the Python analyzers in claimcheck.score.inference find (tested on
+the whole corpus and on generated text); a branch whose keys would not fit in 63 bits, or whose vocabulary
+holds the separator, keeps the Python analyzer.
+"""
+
+from __future__ import annotations
+
+import re
+from itertools import repeat
+from typing import Any
+
+import numpy as np
+
+_WHITE_SPACES = re.compile(r"\s\s+")  # as sklearn's _VectorizerMixin._white_spaces
+_SEP = "\x00"
+_MAX_KEY = 1 << 62
+
+
+class NgramBranch:
+    """One fitted n-gram branch (word, char or char_wb) as id tables and a sorted key array."""
+
+    def __init__(self, spec: dict[str, Any], terms: list[str], first_column: int) -> None:
+        self.analyzer = spec["analyzer"]
+        self.min_n, self.max_n = (int(n) for n in spec["ngram_range"])
+        self.lower = bool(spec["lowercase"])
+        if self.analyzer == "word":
+            self._tokenize = re.compile(spec["token_pattern"]).findall
+            parts = [term.split(" ") for term in terms]
+        else:
+            parts = [list(term) for term in terms]
+        units = sorted({u for p in parts for u in p})
+        self.base = len(units) + 1
+        self.supported = _SEP not in units and self.base ** self.max_n < _MAX_KEY and all(len(p) <= self.max_n for p in parts)
+        if not self.supported:
+            return
+        self.unit_id = {u: n for n, u in enumerate(units, start=1)}
+        if self.analyzer != "word":
+            # code point -> id as one array: a batch's characters map in one `take`
+            self.char_ids = np.zeros(max(map(ord, units), default=0) + 2, dtype=np.int64)
+            for u, n in self.unit_id.items():
+                self.char_ids[ord(u)] = n
+        keys = np.array([self._key(p) for p in parts], dtype=np.int64)
+        order = np.argsort(keys)
+        self.sorted_keys, self.sorted_columns = keys[order], order + first_column
+
+    def _key(self, units: list[str]) -> int:
+        """An n-gram's key: its ids in base K (ids are >= 1, so n-grams of different lengths never collide)."""
+        key = 0
+        for u in units:
+            key = key * self.base + self.unit_id[u]
+        return key
+
+    def occurrences(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """(text index, vocabulary column) of every n-gram occurrence found in the vocabulary, as the
+        fitted vectorizer counts them."""
+        if self.lower:
+            texts = [t.lower() for t in texts]
+        if self.analyzer == "word":
+            ids, owner = self._word_ids(texts)
+        else:
+            ids, owner = self._char_ids(texts)
+        keys, found_at = [], []
+        run = np.zeros(0, dtype=np.int64)
+        valid = np.zeros(0, dtype=bool)
+        for n in range(1, self.max_n + 1):
+            if n == 1:
+                run, valid = ids, ids > 0
+            else:
+                if len(ids) < n:
+                    break
+                run = run[:-1] * self.base + ids[n - 1 :]
+                valid = valid[:-1] & (ids[n - 1 :] > 0)
+            if n >= self.min_n:
+                at = np.flatnonzero(valid)
+                keys.append(run[at])
+                found_at.append(at)
+        if not keys:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        key, at = np.concatenate(keys), np.concatenate(found_at)
+        if not len(self.sorted_keys):
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        slot = np.searchsorted(self.sorted_keys, key)
+        slot[slot == len(self.sorted_keys)] = 0
+        hit = self.sorted_keys[slot] == key
+        return owner[at[hit]], self.sorted_columns[slot[hit]]
+
+    def _char_ids(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Character ids of the batch, texts joined by the separator (char_wb: padded words too)."""
+        if self.analyzer == "char":
+            texts = [_WHITE_SPACES.sub(" ", t) for t in texts]
+        else:  # char_wb: n-grams of each whitespace-split word padded with one space on each side
+            texts = [" " + " \x00 ".join(words) + " " if (words := t.split()) else "" for t in texts]
+        joined = _SEP.join(texts)
+        codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.int64)
+        table = self.char_ids
+        codes[codes >= len(table)] = 0
+        ids = table[codes]
+        owner = np.repeat(np.arange(len(texts), dtype=np.int64), [len(t) + 1 for t in texts])[: len(ids)]
+        return ids, owner
+
+    def _word_ids(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Token ids of the batch, each text's tokens followed by a separator 0."""
+        tokenize, get = self._tokenize, self.unit_id.get
+        tokens: list[str] = []
+        counts = []
+        for t in texts:
+            found = tokenize(t)
+            tokens += found
+            tokens.append(_SEP)
+            counts.append(len(found) + 1)
+        ids = np.fromiter(map(get, tokens, repeat(0)), dtype=np.int64, count=len(tokens))
+        owner = np.repeat(np.arange(len(texts), dtype=np.int64), counts)
+        return ids, owner
+
