@@ -260,7 +260,7 @@ def _terms_of(scorer, branch) -> dict[str, int]:
         if spec["analyzer"] == "embedding":
             continue
         terms = arrays[f"branch{i}_terms"].tolist()
-        if offset == int(branch.sorted_columns.min()):
+        if offset == branch.first_column:
             return {t: offset + j for j, t in enumerate(terms)}
         offset += len(terms)
     raise AssertionError("branch not found")

@@ -31,6 +31,7 @@ class NgramBranch:
         self.analyzer = spec["analyzer"]
         self.min_n, self.max_n = (int(n) for n in spec["ngram_range"])
         self.lower = bool(spec["lowercase"])
+        self.first_column = first_column
         if self.analyzer == "word":
             self._tokenize = re.compile(spec["token_pattern"]).findall
             parts = [term.split(" ") for term in terms]
@@ -49,7 +50,9 @@ class NgramBranch:
                 self.char_ids[ord(u)] = n
         keys = np.array([self._key(p) for p in parts], dtype=np.int64)
         order = np.argsort(keys)
-        self.sorted_keys, self.sorted_columns = keys[order], order + first_column
+        # a sentinel key above every n-gram key ends the array, so a lookup never runs past the end
+        self.sorted_keys = np.append(keys[order], np.iinfo(np.int64).max)
+        self.sorted_columns = np.append(order + first_column, -1)
 
     def _key(self, units: list[str]) -> int:
         """An n-gram's key: its ids in base K (ids are >= 1, so n-grams of different lengths never collide)."""
@@ -67,30 +70,27 @@ class NgramBranch:
             ids, owner = self._word_ids(texts)
         else:
             ids, owner = self._char_ids(texts)
-        keys, found_at = [], []
-        run = np.zeros(0, dtype=np.int64)
-        valid = np.zeros(0, dtype=bool)
-        for n in range(1, self.max_n + 1):
-            if n == 1:
-                run, valid = ids, ids > 0
-            else:
-                if len(ids) < n:
-                    break
-                run = run[:-1] * self.base + ids[n - 1 :]
-                valid = valid[:-1] & (ids[n - 1 :] > 0)
-            if n >= self.min_n:
-                at = np.flatnonzero(valid)
-                keys.append(run[at])
-                found_at.append(at)
-        if not keys:
-            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-        key, at = np.concatenate(keys), np.concatenate(found_at)
-        if not len(self.sorted_keys):
-            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-        slot = np.searchsorted(self.sorted_keys, key)
-        slot[slot == len(self.sorted_keys)] = 0
-        hit = self.sorted_keys[slot] == key
-        return owner[at[hit]], self.sorted_columns[slot[hit]]
+        count = len(ids)
+        if not count:
+            return ids, ids
+        # Row n-1 of `keys` holds the key of the n-gram starting at each position, row by row from the last;
+        # `good` says whether it holds no 0 (no unknown character, no separator, not past the end).
+        m, base = self.max_n, self.base
+        padded = np.zeros(count + m - 1, dtype=np.int64)
+        padded[:count] = ids
+        known = padded > 0
+        keys = np.empty((m, count), dtype=np.int64)
+        good = np.empty((m, count), dtype=bool)
+        keys[0], good[0] = ids, known[:count]
+        for n in range(1, m):
+            np.multiply(keys[n - 1], base, out=keys[n])
+            keys[n] += padded[n : n + count]
+            np.logical_and(good[n - 1], known[n : n + count], out=good[n])
+        found = np.flatnonzero(good[self.min_n - 1 :])  # (n - min_n) * count + position
+        key = keys[self.min_n - 1 :].ravel().take(found)
+        slot = np.searchsorted(self.sorted_keys, key)  # the last key is a sentinel above every n-gram key
+        hit = self.sorted_keys.take(slot) == key
+        return owner.take(found[hit] % count), self.sorted_columns.take(slot[hit])
 
     def _char_ids(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """Character ids of the batch, texts joined by the separator (char_wb: padded words too)."""
@@ -99,10 +99,8 @@ class NgramBranch:
         else:  # char_wb: n-grams of each whitespace-split word padded with one space on each side
             texts = [" " + " \x00 ".join(words) + " " if (words := t.split()) else "" for t in texts]
         joined = _SEP.join(texts)
-        codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.int64)
-        table = self.char_ids
-        codes[codes >= len(table)] = 0
-        ids = table[codes]
+        codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        ids = self.char_ids.take(np.minimum(codes, len(self.char_ids) - 1))  # the last entry is 0: unknown
         owner = np.repeat(np.arange(len(texts), dtype=np.int64), [len(t) + 1 for t in texts])[: len(ids)]
         return ids, owner
 
