@@ -5,6 +5,9 @@ Usage: .venv/bin/python benchmarks/ab_check.py SRC [SRC ...]   (each SRC a check
 `git worktree add /tmp/old e898b7d`; `.` is this one). Runs each SRC in its own process, twice, interleaved.
 Prints figures; no assertions.
 
+Times are the process's CPU time (time.process_time), so that other load on a shared virtual machine counts
+less than in wall time; pairs run back to back are what to compare.
+
 Why a separate script: bench_check.py times repeated passes over the same documents, which is fair to code
 without text caches (this code) but flatters older commits that kept per-line and per-sentence caches. Here
 the warm-up text (the sentence corpus, as pseudo-pages) never reappears, so no commit is helped by repeats,
@@ -33,15 +36,15 @@ checker = Checker().warm()
 for i in range(0, len(lines), 12):
     checker.check_text("\n".join(lines[i : i + 12]))
 chars = sum(map(len, docs))
-t = time.perf_counter()
+t = time.process_time()
 found = sum(len(checker.check_text(d).findings) for d in docs)
-dt = time.perf_counter() - t
+dt = time.process_time() - t
 windows = [d[i : i + 300] for d in docs for i in range(150, max(151, len(d) - 300), 700)]
 lat = []
 for w in windows:
-    t0 = time.perf_counter()
+    t0 = time.process_time()
     checker.check_text(w)
-    lat.append((time.perf_counter() - t0) * 1000)
+    lat.append((time.process_time() - t0) * 1000)
 lat.sort()
 print(f"{sys.argv[1]}: {chars / dt / 1e3:.0f} K chars/s ({found} findings); {len(lat)} distinct 300-char windows: "
       f"p50 {lat[len(lat) // 2]:.2f} ms, p99 {lat[int(len(lat) * 0.99)]:.2f} ms", flush=True)
