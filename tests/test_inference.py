@@ -264,3 +264,19 @@ def _terms_of(scorer, branch) -> dict[str, int]:
             return {t: offset + j for j, t in enumerate(terms)}
         offset += len(terms)
     raise AssertionError("branch not found")
+
+
+def test_a_vocabulary_holding_a_term_twice_is_refused_and_one_with_nul_keeps_the_python_analyzer():
+    meta, arrays = inference.read_export(EXPORT)
+    zh = next(i for i, b in enumerate(meta["branches"]) if b.get("analyzer") == "char")
+    terms = arrays[f"branch{zh}_terms"].copy()
+    terms[1] = terms[0]
+    with pytest.raises(ModelError, match="appears twice"):
+        inference.Scorer(meta, {**arrays, f"branch{zh}_terms": terms})
+    terms = arrays[f"branch{zh}_terms"].copy()
+    terms[0] = "干\x00细"  # the separator inside a term: the vectorised keys cannot hold it
+    scorer = inference.Scorer(meta, {**arrays, f"branch{zh}_terms": terms})
+    analyzers = [a for _, a in scorer.by_lang["zh"]]
+    assert [type(a).__name__ for a in analyzers] == ["_PythonAnalyzer"]
+    p_claim, _ = scorer.predict([("干细胞治疗中风，有效率高达95%", "zh")])
+    assert 0.0 <= p_claim[0] <= 1.0

@@ -308,14 +308,21 @@ class Scorer:
                 self.dense = (offset, int(spec["size"]), float(spec["scale"]))
                 offset += int(spec["size"])
                 continue
-            terms, weights = arrays[f"branch{i}_terms"].tolist(), arrays[f"branch{i}_idf"]
-            vocabulary = {term: offset + j for j, term in enumerate(terms)}  # columns of the whole union
-            if not len(vocabulary) == len(terms) == spec.get("size", len(terms)) or weights.shape != (len(terms),):
+            terms, weights = arrays[f"branch{i}_terms"], arrays[f"branch{i}_idf"]
+            if not len(terms) == spec.get("size", len(terms)) or weights.shape != (len(terms),):
                 raise ModelError(f"feature branch {spec.get('name')!r}: inconsistent vocabulary and idf")
             if spec["analyzer"] not in ANALYZERS or spec["lang"] not in self.by_lang:
                 raise ModelError(f"feature branch {spec.get('name')!r}: unsupported analyzer or language")
-            branch = NgramBranch(spec, terms, offset)
-            analyzer = branch if branch.supported else _PythonAnalyzer(_column_ids(spec, vocabulary))
+            analyzer: _Analyzer = NgramBranch(spec, terms, offset)
+            if analyzer.supported:
+                if analyzer.has_duplicates():
+                    raise ModelError(f"feature branch {spec.get('name')!r}: a term appears twice in the vocabulary")
+            else:
+                words = terms.tolist()
+                vocabulary = {term: offset + j for j, term in enumerate(words)}  # columns of the whole union
+                if len(vocabulary) != len(words):
+                    raise ModelError(f"feature branch {spec.get('name')!r}: a term appears twice in the vocabulary")
+                analyzer = _PythonAnalyzer(_column_ids(spec, vocabulary))
             self.by_lang[spec["lang"]].append((len(idf), analyzer))
             idf.append(weights)
             offset += len(terms)

@@ -27,39 +27,68 @@ _MAX_KEY = 1 << 62
 class NgramBranch:
     """One fitted n-gram branch (word, char or char_wb) as id tables and a sorted key array."""
 
-    def __init__(self, spec: dict[str, Any], terms: list[str], first_column: int) -> None:
+    def __init__(self, spec: dict[str, Any], terms: np.ndarray, first_column: int) -> None:
+        """`terms`: the branch's vocabulary as a numpy str array (index = column - first_column)."""
         self.analyzer = spec["analyzer"]
         self.min_n, self.max_n = (int(n) for n in spec["ngram_range"])
         self.lower = bool(spec["lowercase"])
         self.first_column = first_column
         if self.analyzer == "word":
             self._tokenize = re.compile(spec["token_pattern"]).findall
-            parts = [term.split(" ") for term in terms]
+            keys = self._word_keys(terms.tolist())
         else:
-            parts = [list(term) for term in terms]
-        units = sorted({u for p in parts for u in p})
-        self.base = len(units) + 1
-        self.supported = _SEP not in units and self.base ** self.max_n < _MAX_KEY and all(len(p) <= self.max_n for p in parts)
-        if not self.supported:
+            keys = self._char_keys(terms)
+        if keys is None:
+            self.supported = False
             return
-        self.unit_id = {u: n for n, u in enumerate(units, start=1)}
-        if self.analyzer != "word":
-            # code point -> id as one array: a batch's characters map in one `take`
-            self.char_ids = np.zeros(max(map(ord, units), default=0) + 2, dtype=np.int64)
-            for u, n in self.unit_id.items():
-                self.char_ids[ord(u)] = n
-        keys = np.array([self._key(p) for p in parts], dtype=np.int64)
+        self.supported = True
         order = np.argsort(keys)
         # a sentinel key above every n-gram key ends the array, so a lookup never runs past the end
         self.sorted_keys = np.append(keys[order], np.iinfo(np.int64).max)
         self.sorted_columns = np.append(order + first_column, -1)
 
-    def _key(self, units: list[str]) -> int:
-        """An n-gram's key: its ids in base K (ids are >= 1, so n-grams of different lengths never collide)."""
-        key = 0
-        for u in units:
-            key = key * self.base + self.unit_id[u]
-        return key
+    def has_duplicates(self) -> bool:
+        """Whether two terms share a key, i.e. the vocabulary holds a term twice (keys are one-to-one)."""
+        return bool((self.sorted_keys[1:] == self.sorted_keys[:-1]).any())
+
+    def _fits(self, units: int, longest: int) -> bool:
+        self.base = units + 1
+        return longest <= self.max_n and self.base**self.max_n < _MAX_KEY
+
+    def _word_keys(self, terms: list[str]) -> np.ndarray | None:
+        parts = [term.split(" ") for term in terms]
+        units = sorted({u for p in parts for u in p})
+        if _SEP in units or not self._fits(len(units), max(map(len, parts), default=0)):
+            return None
+        self.unit_id = get = {u: n for n, u in enumerate(units, start=1)}
+        ids = np.zeros((len(parts), self.max_n), dtype=np.int64)  # each term's word ids, then 0s
+        for j in range(self.max_n):
+            ids[:, j] = [get[p[j]] if j < len(p) else 0 for p in parts]
+        keys = np.zeros(len(parts), dtype=np.int64)
+        for j in range(self.max_n):  # Horner's rule over each term's words; the padding adds nothing
+            keys = np.where(ids[:, j] > 0, keys * self.base + ids[:, j], keys)
+        return keys
+
+    def _char_keys(self, terms: np.ndarray) -> np.ndarray | None:
+        """Keys of every term at once: numpy stores str arrays as UTF-32 code points padded with 0."""
+        terms = np.asarray(terms, dtype=str)
+        width = terms.dtype.itemsize // 4
+        codes = terms.view(np.uint32).reshape(len(terms), width) if len(terms) and width else np.zeros((len(terms), 0), np.uint32)
+        lengths = np.char.str_len(terms) if len(terms) else np.zeros(0, dtype=np.int64)
+        present = codes > 0
+        if (present.sum(axis=1) != lengths).any():  # a NUL inside a term: the separator
+            return None
+        units = np.unique(codes[present])
+        if not self._fits(len(units), int(lengths.max(initial=0))):
+            return None
+        # code point -> id as one array: a batch's characters map in one `take` (the last entry, 0, for the rest)
+        self.char_ids = np.zeros(int(units.max(initial=0)) + 2, dtype=np.int64)
+        self.char_ids[units] = np.arange(1, len(units) + 1)
+        ids = self.char_ids.take(codes)
+        keys = np.zeros(len(terms), dtype=np.int64)
+        for j in range(width):  # Horner's rule over each term's characters; the padding adds nothing
+            keys = np.where(present[:, j], keys * self.base + ids[:, j], keys)
+        return keys
 
     def occurrences(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """(text index, vocabulary column) of every n-gram occurrence found in the vocabulary, as the
