@@ -52,6 +52,7 @@ class NgramBranch:
         return bool((self.sorted_keys[1:] == self.sorted_keys[:-1]).any())
 
     def _fits(self, units: int, longest: int) -> bool:
+        """Set the base K (ids run from 1 to `units`) and say whether every key fits in 63 bits."""
         self.base = units + 1
         return longest <= self.max_n and self.base**self.max_n < _MAX_KEY
 
@@ -102,8 +103,8 @@ class NgramBranch:
         count = len(ids)
         if not count:
             return ids, ids
-        # Row n-1 of `keys` holds the key of the n-gram starting at each position, row by row from the last;
-        # `good` says whether it holds no 0 (no unknown character, no separator, not past the end).
+        # Row n-1 of `keys` holds the key of the n-gram of length n starting at each position (built from row
+        # n-2); `good` says whether that n-gram holds no 0 (no unknown unit, no separator, not past the end).
         m, base = self.max_n, self.base
         padded = np.zeros(count + m - 1, dtype=np.int64)
         padded[:count] = ids
