@@ -26,11 +26,11 @@ _RUN = r"""
 import json, sys, time
 from pathlib import Path
 sys.path.insert(0, str(Path(sys.argv[1]).resolve() / "src"))
-from claimcheck.checker import Checker
 root = Path(sys.argv[2])
-docs = [json.loads(l)["text"] for f in sorted((root / "corpora/v2/pages").glob("*.jsonl")) for l in f.read_text("utf-8").splitlines() if l.strip()]
-ref = root.parent / "shared/reference/000_a6ce9696bd472be0.txt"
-docs += [ref.read_text("utf-8")] if ref.is_file() else []
+sys.path.append(str(root / "benchmarks"))
+from bench_check import real_documents
+from claimcheck.checker import Checker
+docs = real_documents()
 lines = [json.loads(l)["text"] for f in sorted((root / "corpora/v2/sentences").glob("*.jsonl")) for l in f.read_text("utf-8").splitlines() if l.strip()]
 checker = Checker().warm()
 for i in range(0, len(lines), 12):

@@ -137,19 +137,9 @@ def audit(
     """
     from claimcheck.siteaudit import audit as _audit
 
-    fetch = _fetch_options(
-        options, allow_private=allow_private, timeout=timeout, max_bytes=max_bytes, user_agent=user_agent
-    )
-    return _audit(
-        urls,
-        checker=default_checker(),
-        out=out,
-        max_pages=max_pages,
-        depth=depth,
-        concurrency=concurrency,
-        lang=lang,
-        regions=regions,
-        options=fetch,
+    return _run_audit(
+        _audit, urls, out=out, max_pages=max_pages, depth=depth, concurrency=concurrency, lang=lang, regions=regions,
+        options=options, allow_private=allow_private, timeout=timeout, max_bytes=max_bytes, user_agent=user_agent,
     )
 
 
@@ -171,20 +161,17 @@ def audit_async(
     """Async form of `audit` (same keywords): an async iterator of `PageResult`s, for use inside an event loop."""
     from claimcheck.siteaudit import audit_async as _audit_async
 
-    fetch = _fetch_options(
-        options, allow_private=allow_private, timeout=timeout, max_bytes=max_bytes, user_agent=user_agent
+    return _run_audit(
+        _audit_async, urls, out=out, max_pages=max_pages, depth=depth, concurrency=concurrency, lang=lang,
+        regions=regions, options=options, allow_private=allow_private, timeout=timeout, max_bytes=max_bytes,
+        user_agent=user_agent,
     )
-    return _audit_async(
-        urls,
-        checker=default_checker(),
-        out=out,
-        max_pages=max_pages,
-        depth=depth,
-        concurrency=concurrency,
-        lang=lang,
-        regions=regions,
-        options=fetch,
-    )
+
+
+def _run_audit(run, urls, *, options, allow_private, timeout, max_bytes, user_agent, **settings):
+    """`audit` and `audit_async` alike: the fetch keywords laid over `options`, the process-wide checker."""
+    fetch = _fetch_options(options, allow_private=allow_private, timeout=timeout, max_bytes=max_bytes, user_agent=user_agent)
+    return run(urls, checker=default_checker(), options=fetch, **settings)
 
 
 def __getattr__(name: str):

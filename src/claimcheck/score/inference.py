@@ -25,14 +25,13 @@ from typing import Any
 import numpy as np
 
 from claimcheck.errors import ModelError
-from claimcheck.score.ngrams import NgramBranch
+from claimcheck.score.ngrams import WHITE_SPACES, NgramBranch
 
 EXPORT_FORMAT = 1
 ANALYZERS = ("word", "char", "char_wb")
 LANGS = {"en_texts": "en", "zh_texts": "zh"}  # row selectors of the feature branches, by name
 
 _GATHER_ROWS = 20_000  # term occurrences up to which a batch gathers whole rows of weights (about 2 MB)
-_WHITE_SPACES = re.compile(r"\s\s+")  # as sklearn's _VectorizerMixin._white_spaces
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # fixed member times: the same model gives the same bytes
 
 
@@ -53,7 +52,7 @@ def char_ngrams(text: str, min_n: int, max_n: int) -> list[str]:
     """_VectorizerMixin._char_ngrams: n-grams over the whole text, whitespace runs made one space. Each
     n-gram is an (n-1)-gram plus the next character (str.__add__ over two sequences, twice as fast as
     slicing)."""
-    text = _WHITE_SPACES.sub(" ", text)
+    text = WHITE_SPACES.sub(" ", text)
     grams = list(text) if min_n == 1 else []
     shorter: Iterable[str] = text
     for n in range(2, min(max_n, len(text)) + 1):

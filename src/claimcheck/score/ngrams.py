@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-_WHITE_SPACES = re.compile(r"\s\s+")  # as sklearn's _VectorizerMixin._white_spaces
+WHITE_SPACES = re.compile(r"\s\s+")  # as sklearn's _VectorizerMixin._white_spaces
 _SEP = "\x00"
 _MAX_KEY = 1 << 62
 
@@ -125,7 +125,7 @@ class NgramBranch:
     def _char_ids(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """Character ids of the batch, texts joined by the separator (char_wb: padded words too)."""
         if self.analyzer == "char":
-            texts = [_WHITE_SPACES.sub(" ", t) for t in texts]
+            texts = [WHITE_SPACES.sub(" ", t) for t in texts]
         else:  # char_wb: n-grams of each whitespace-split word padded with one space on each side
             texts = [" " + " \x00 ".join(words) + " " if (words := t.split()) else "" for t in texts]
         joined = _SEP.join(texts)
