@@ -10,5 +10,5 @@ PY=$(command -v python3.11 || command -v python3)
 if ! command -v chromium >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) || echo "note: chromium could not be installed; browser tests will be skipped"
 fi
-.venv/bin/ruff check src tests benchmarks tools
+.venv/bin/ruff check src tests benchmarks tools notebooks
 .venv/bin/python -m pytest -q -p no:cacheprovider "$@"
